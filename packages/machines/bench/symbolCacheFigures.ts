@@ -1,0 +1,95 @@
+/**
+ * symbolCache figures: ticks folded per second on one core (through the actor and through the
+ * bare fold, to show the machine's cost) and bytes held per symbol with every window full,
+ * against a naive book of candle objects holding the same candles.
+ */
+import { compareThroughput, type Figure, makeFigure, retainedBytesPer } from '@ballast/bench';
+import { type Tick, timeframeMs, timeframes } from '@ballast/protocol';
+import { createActor } from 'xstate';
+import { defaultCandleCapacities, realClock, SymbolBook, symbolCache } from '../src/index.js';
+
+const t0 = Date.UTC(2026, 0, 1);
+const batch = 1_000;
+
+function tickAt(i: number): Tick {
+  return {
+    v: 1,
+    symbol: 'AAPL',
+    price: 100 + (i % 50) / 10,
+    size: 1 + (i % 7),
+    ts: t0 + i * 1_000,
+    source: 'bench',
+    sourceSeq: i,
+  };
+}
+
+/** The fold figures, measured in this process. */
+export async function symbolCacheFigures(): Promise<Figure[]> {
+  const actor = createActor(symbolCache, {
+    clock: realClock,
+    input: { symbol: 'AAPL', snapshotEveryEvents: 1e9 },
+  }).start();
+  actor.send({ type: 'HYDRATED' });
+  const book = new SymbolBook('AAPL');
+  let actorSeq = 0;
+  let bookSeq = 0;
+  const fold = await compareThroughput({
+    name: 'ticks folded per second, one core (actor vs bare fold)',
+    subject: {
+      name: 'symbolCache actor.send(TICK)',
+      opsPerCall: batch,
+      fn: () => {
+        for (let i = 0; i < batch; i++) {
+          actorSeq++;
+          actor.send({ type: 'TICK', tick: tickAt(actorSeq), seq: actorSeq });
+        }
+      },
+    },
+    baseline: {
+      name: 'SymbolBook.apply',
+      opsPerCall: batch,
+      fn: () => {
+        for (let i = 0; i < batch; i++) {
+          bookSeq++;
+          book.apply(tickAt(bookSeq), bookSeq);
+        }
+      },
+    },
+  });
+  actor.stop();
+
+  const fullBook = () => {
+    const b = new SymbolBook('AAPL');
+    // One tick per bucket of each timeframe fills every window to its capacity.
+    for (const tf of timeframes) {
+      for (let i = 0; i < defaultCandleCapacities[tf]; i++)
+        b.apply({ ...tickAt(0), ts: t0 + i * timeframeMs[tf] }, b.lastAppliedSeq + 1);
+    }
+    return b;
+  };
+  const naiveBook = () => {
+    const candles: Record<string, object[]> = {};
+    for (const tf of timeframes) {
+      candles[tf] = Array.from({ length: defaultCandleCapacities[tf] }, (_, i) => ({
+        start: t0 + i * timeframeMs[tf],
+        open: 100 + i,
+        high: 101 + i,
+        low: 99 + i,
+        close: 100.5 + i,
+        volume: i,
+        trades: i,
+      }));
+    }
+    return candles;
+  };
+  const symbols = 50;
+  const bytes = makeFigure({
+    name: 'bytes per symbol, every window full (5,333 candles)',
+    unit: 'B',
+    value: retainedBytesPer((n) => Array.from({ length: n }, fullBook), symbols),
+    baselineName: 'arrays of candle objects',
+    baseline: retainedBytesPer((n) => Array.from({ length: n }, naiveBook), symbols),
+    goal: { on: 'ratio', op: '<=', target: 0.5 },
+  });
+  return [fold, bytes];
+}

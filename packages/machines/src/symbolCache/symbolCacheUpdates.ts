@@ -1,0 +1,161 @@
+import type { Timeframe } from '@ballast/protocol';
+import { timeframes } from '@ballast/protocol';
+import { numberOption } from '../options.js';
+import { SymbolBook } from './SymbolBook.js';
+import type {
+  SequencedTick,
+  SnapshotReason,
+  SymbolCacheContext,
+  SymbolCacheEffect,
+  SymbolCacheInput,
+  SymbolCacheStep,
+} from './symbolCacheTypes.js';
+
+/**
+ * Builds the context: restores the book from a snapshot or allocates a new one, checks options.
+ * @throws {InvalidOptionError} naming a bad option
+ * @internal
+ */
+export function initialSymbolCacheContext(
+  input: SymbolCacheInput,
+  now: number,
+): SymbolCacheContext {
+  const book = input.restore
+    ? SymbolBook.restore(input.restore)
+    : new SymbolBook(input.symbol, input.book);
+  const housekeepingMs = numberOption('housekeepingMs', input.housekeepingMs, 5_000, { min: 1 });
+  return {
+    book,
+    expiresAt: input.expiresAt ?? null,
+    snapshotEveryEvents: numberOption('snapshotEveryEvents', input.snapshotEveryEvents, 1_000, {
+      min: 1,
+      integer: true,
+    }),
+    snapshotIntervalMs: numberOption('snapshotIntervalMs', input.snapshotIntervalMs, 30_000, {
+      min: 1,
+    }),
+    idleAfterMs: numberOption('idleAfterMs', input.idleAfterMs, 300_000, { min: 1 }),
+    housekeepingMs,
+    eventsSinceSnapshot: 0,
+    lastSnapshotAt: now,
+    dirtySince: null,
+    lastTickAt: now,
+    nextCheckAt: now + housekeepingMs,
+    snapshotsRequested: 0,
+  };
+}
+
+/**
+ * Whether the interval rule asks for a snapshot now: the oldest unsnapshotted tick came
+ * `snapshotIntervalMs` ago. With the event rule this bounds replay after a crash by both
+ * N events and T time.
+ */
+function intervalSnapshotDue(context: SymbolCacheContext, now: number): boolean {
+  return context.dirtySince !== null && now - context.dirtySince >= context.snapshotIntervalMs;
+}
+
+/** Whether no live tick came for `idleAfterMs`. */
+export function idleDue(context: SymbolCacheContext, now: number): boolean {
+  return now - context.lastTickAt >= context.idleAfterMs;
+}
+
+/**
+ * Folds a replayed tick: state only, no effects (they happened before the crash or restart).
+ * @internal
+ */
+export function replayFolded(
+  context: SymbolCacheContext,
+  { tick, seq }: SequencedTick,
+  now: number,
+): SymbolCacheStep {
+  if (context.book.apply(tick, seq) !== 'applied') return { changes: {}, effects: [] };
+  return { changes: dirtied(context, now), effects: [] };
+}
+
+/**
+ * Folds a live tick and lists its effects: candle updates, closed candles, a snapshot every
+ * `snapshotEveryEvents`, or a too-old report.
+ * @internal
+ */
+export function liveFolded(
+  context: SymbolCacheContext,
+  { tick, seq }: SequencedTick,
+  now: number,
+): SymbolCacheStep {
+  const { book } = context;
+  const symbol = book.symbol;
+  const result = book.apply(tick, seq);
+  if (result === 'duplicate') return { changes: {}, effects: [] };
+  if (result === 'too-old') {
+    return {
+      changes: {},
+      effects: [{ type: 'reportTooOld', params: { symbol, seq, ts: tick.ts } }],
+    };
+  }
+  const effects: SymbolCacheEffect[] = [{ type: 'publishCandles', params: { symbol, seq } }];
+  closedCandles(book, effects);
+  const changes = dirtied(context, now);
+  if (changes.eventsSinceSnapshot < context.snapshotEveryEvents) {
+    return { changes: { ...changes, lastTickAt: now }, effects };
+  }
+  const persisted = snapshotRequested(context, 'events', now);
+  return {
+    changes: { ...persisted.changes, lastTickAt: now },
+    effects: [...effects, ...persisted.effects],
+  };
+}
+
+/** The housekeeping check: an interval snapshot when due, and the next check's deadline. @internal */
+export function housekept(context: SymbolCacheContext, now: number): SymbolCacheStep {
+  const next = { nextCheckAt: now + context.housekeepingMs };
+  if (!intervalSnapshotDue(context, now)) return { changes: next, effects: [] };
+  const persisted = snapshotRequested(context, 'interval', now);
+  return { changes: { ...persisted.changes, ...next }, effects: persisted.effects };
+}
+
+/** Asks for a snapshot and marks the context clean. @internal */
+export function snapshotRequested(
+  context: SymbolCacheContext,
+  reason: SnapshotReason,
+  now: number,
+): SymbolCacheStep {
+  const { book } = context;
+  return {
+    changes: {
+      eventsSinceSnapshot: 0,
+      dirtySince: null,
+      lastSnapshotAt: now,
+      snapshotsRequested: context.snapshotsRequested + 1,
+    },
+    effects: [
+      {
+        type: 'persistSnapshot',
+        params: { symbol: book.symbol, reason, seq: book.lastAppliedSeq },
+      },
+    ],
+  };
+}
+
+function dirtied(context: SymbolCacheContext, now: number) {
+  return {
+    eventsSinceSnapshot: context.eventsSinceSnapshot + 1,
+    dirtySince: context.dirtySince ?? now,
+  };
+}
+
+// The candle before one just opened is closed: no in-order tick can reach it again. (A late
+// tick may still amend it; the sink gets the candle as it was when it closed.)
+function closedCandles(book: SymbolBook, effects: SymbolCacheEffect[]): void {
+  if (book.openedMask === 0) return;
+  for (let i = 0; i < timeframes.length; i++) {
+    if ((book.openedMask & (1 << i)) === 0) continue;
+    const tf = timeframes[i] as Timeframe;
+    const window = book.windows[tf];
+    if (window.length >= 2) {
+      effects.push({
+        type: 'candleClosed',
+        params: { symbol: book.symbol, tf, candle: window.candle(1) },
+      });
+    }
+  }
+}
