@@ -76,6 +76,15 @@ export const symbolCache = setup({
   context: ({ input, self }) =>
     initialSymbolCacheContext(input, systemNow((self as AnyActorRef).system)),
   initial: 'hydrating',
+  on: {
+    // From hydrating or active; final states take no events.
+    PASSIVATE: {
+      target: '.passivated',
+      actions: enqueueActions(({ context, enqueue, system }) =>
+        applyStep(snapshotRequested(context, 'passivated', systemNow(system)), enqueue),
+      ),
+    },
+  },
   states: {
     hydrating: {
       description: 'Replaying logged events after the snapshot; no effects.',
@@ -91,12 +100,6 @@ export const symbolCache = setup({
             enqueue.assign({ nextCheckAt: systemNow(system) + context.housekeepingMs });
           }),
         },
-        PASSIVATE: {
-          target: 'passivated',
-          actions: enqueueActions(({ context, enqueue, system }) =>
-            applyStep(snapshotRequested(context, 'passivated', systemNow(system)), enqueue),
-          ),
-        },
       },
     },
     active: {
@@ -107,12 +110,6 @@ export const symbolCache = setup({
         input: ({ context }) => ({ deadline: context.expiresAt, eventType: 'EXPIRY_REACHED' }),
       },
       on: {
-        PASSIVATE: {
-          target: 'passivated',
-          actions: enqueueActions(({ context, enqueue, system }) =>
-            applyStep(snapshotRequested(context, 'passivated', systemNow(system)), enqueue),
-          ),
-        },
         EXPIRY_REACHED: {
           target: 'expired',
           actions: enqueueActions(({ context, enqueue, system }) =>
