@@ -22,6 +22,16 @@ import {
   snapshotRequested,
 } from './symbolCacheUpdates.js';
 
+// Both active children run it; a child entered again invokes it again for the new deadline.
+const housekeepingTimer = {
+  id: 'housekeepingTimer',
+  src: 'deadlineTimer',
+  input: ({ context }: { context: SymbolCacheContext }) => ({
+    deadline: context.nextCheckAt,
+    eventType: 'HOUSEKEEPING_DUE',
+  }),
+} as const;
+
 /**
  * One symbol's market-data cache: folds its ticks into a {@link SymbolBook} (candles per
  * timeframe, open interest, last quote — all bounded) and asks the runtime for effects through
@@ -110,6 +120,23 @@ export const symbolCache = setup({
         input: ({ context }) => ({ deadline: context.expiresAt, eventType: 'EXPIRY_REACHED' }),
       },
       on: {
+        // Targeting a child exits and enters it again, which re-arms its housekeeping timer
+        // for the new deadline. In idle, idleDue stays true until a tick moves to live.
+        HOUSEKEEPING_DUE: [
+          {
+            guard: 'idleDue',
+            target: '.idle',
+            actions: enqueueActions(({ context, enqueue, system }) =>
+              applyStep(housekept(context, systemNow(system)), enqueue),
+            ),
+          },
+          {
+            target: '.live',
+            actions: enqueueActions(({ context, enqueue, system }) =>
+              applyStep(housekept(context, systemNow(system)), enqueue),
+            ),
+          },
+        ],
         EXPIRY_REACHED: {
           target: 'expired',
           actions: enqueueActions(({ context, enqueue, system }) =>
@@ -121,48 +148,18 @@ export const symbolCache = setup({
       states: {
         live: {
           description: 'Ticks arriving; housekeeping checks the snapshot interval and idleness.',
-          invoke: {
-            id: 'housekeepingTimer',
-            src: 'deadlineTimer',
-            input: ({ context }) => ({
-              deadline: context.nextCheckAt,
-              eventType: 'HOUSEKEEPING_DUE',
-            }),
-          },
+          invoke: housekeepingTimer,
           on: {
             TICK: {
               actions: enqueueActions(({ context, event, enqueue, system }) =>
                 applyStep(liveFolded(context, event, systemNow(system)), enqueue),
               ),
             },
-            HOUSEKEEPING_DUE: [
-              {
-                guard: 'idleDue',
-                target: 'idle',
-                actions: enqueueActions(({ context, enqueue, system }) =>
-                  applyStep(housekept(context, systemNow(system)), enqueue),
-                ),
-              },
-              {
-                target: 'live',
-                reenter: true,
-                actions: enqueueActions(({ context, enqueue, system }) =>
-                  applyStep(housekept(context, systemNow(system)), enqueue),
-                ),
-              },
-            ],
           },
         },
         idle: {
           description: 'No live tick for idleAfterMs: a candidate for passivation.',
-          invoke: {
-            id: 'housekeepingTimer',
-            src: 'deadlineTimer',
-            input: ({ context }) => ({
-              deadline: context.nextCheckAt,
-              eventType: 'HOUSEKEEPING_DUE',
-            }),
-          },
+          invoke: housekeepingTimer,
           on: {
             TICK: {
               target: 'live',
@@ -171,13 +168,6 @@ export const symbolCache = setup({
                 applyStep(liveFolded(context, event, now), enqueue);
                 enqueue.assign({ nextCheckAt: now + context.housekeepingMs });
               }),
-            },
-            HOUSEKEEPING_DUE: {
-              target: 'idle',
-              reenter: true,
-              actions: enqueueActions(({ context, enqueue, system }) =>
-                applyStep(housekept(context, systemNow(system)), enqueue),
-              ),
             },
           },
         },
