@@ -12,9 +12,16 @@ import {
 
 /**
  * Why an input was set aside: the four {@link ProtocolErrorCode}s, a symbol that is not in
- * the instrument registry, or an input whose handler threw.
+ * the instrument registry, a tick whose `source`/`sourceSeq` was already folded (a feed's
+ * resend after the log's duplicate window), a tick older than every window can hold, or an
+ * input whose handler threw.
  */
-export type DeadLetterReason = ProtocolErrorCode | 'unknown_symbol' | 'processing_failed';
+export type DeadLetterReason =
+  | ProtocolErrorCode
+  | 'unknown_symbol'
+  | 'duplicate'
+  | 'too_old'
+  | 'processing_failed';
 
 /**
  * Every {@link DeadLetterReason}.
@@ -28,6 +35,8 @@ export const deadLetterReasons: readonly DeadLetterReason[] = Object.freeze([
   'decode_failed',
   'schema_violation',
   'unknown_symbol',
+  'duplicate',
+  'too_old',
   'processing_failed',
 ]);
 
