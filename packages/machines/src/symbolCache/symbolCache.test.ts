@@ -78,6 +78,9 @@ describe('symbolCache', () => {
     expect(of('reportTooOld')).toEqual([
       { type: 'reportTooOld', params: { symbol: 'AAPL', seq: 2, ts: t0 - 3 * 86_400_000 } },
     ]);
+    // The too-old tick moved lastAppliedSeq, so the next snapshot must include it.
+    expect(actor.getSnapshot().context.book.lastAppliedSeq).toBe(2);
+    expect(actor.getSnapshot().context.eventsSinceSnapshot).toBe(2);
   });
 
   it('asks for a snapshot every snapshotEveryEvents ticks', () => {

@@ -68,7 +68,8 @@ export function replayFolded(
   { tick, seq }: SequencedTick,
   now: number,
 ): SymbolCacheStep {
-  if (context.book.apply(tick, seq) !== 'applied') return { changes: {}, effects: [] };
+  // A too-old tick still moves lastAppliedSeq, which is part of the state: it must be persisted.
+  if (context.book.apply(tick, seq) === 'duplicate') return { changes: {}, effects: [] };
   return { changes: dirtied(context, now), effects: [] };
 }
 
@@ -87,8 +88,10 @@ export function liveFolded(
   const result = book.apply(tick, seq);
   if (result === 'duplicate') return { changes: {}, effects: [] };
   if (result === 'too-old') {
+    // Nothing folded, yet lastAppliedSeq moved: the snapshot must cover this tick too, or a
+    // recovered book would differ from a clean fold in its last sequence.
     return {
-      changes: {},
+      changes: dirtied(context, now),
       effects: [{ type: 'reportTooOld', params: { symbol, seq, ts: tick.ts } }],
     };
   }
