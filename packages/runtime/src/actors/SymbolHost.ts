@@ -1,0 +1,442 @@
+import {
+  type CandleClosedParams,
+  type PersistSnapshotParams,
+  type SymbolBook,
+  symbolCache,
+  symbolLifecycle,
+  type TooOldParams,
+} from '@ballast/machines';
+import { candleSubject, type Tick, tickSubject, timeframes } from '@ballast/protocol';
+import { LruWindow } from '@ballast/streams';
+import { createActor } from 'xstate';
+import { SnapshotConflictError } from '../errors.js';
+import type { Logger } from '../logger.js';
+import { CandlePublisher } from './CandlePublisher.js';
+import type { ClosedCandleSink, HostContext, HostReporter } from './hostPorts.js';
+import type { SnapshotStore } from './SnapshotStore.js';
+import { SnapshotWriter } from './SnapshotWriter.js';
+import type { SymbolReplayer } from './SymbolReplayer.js';
+import { type SymbolActor, SymbolEntry } from './SymbolEntry.js';
+import type { ResolvedSymbolActorOptions } from './symbolHostOptions.js';
+
+/** Dependencies of a {@link SymbolHost}. */
+export interface SymbolHostDeps {
+  readonly nc: import('@nats-io/nats-core').NatsConnection;
+  readonly store: SnapshotStore;
+  readonly replayer: SymbolReplayer;
+  readonly sink: ClosedCandleSink;
+  readonly reporter: HostReporter;
+  readonly context: HostContext;
+  readonly log: Logger;
+  readonly partitions: number;
+  readonly options: ResolvedSymbolActorOptions;
+}
+
+/** Counters of a {@link SymbolHost}. */
+export interface SymbolHostCounters {
+  ticksFolded: number;
+  hydrations: number;
+  passivated: number;
+  passivatedIdle: number;
+  passivatedLru: number;
+  expired: number;
+  failed: number;
+  conflicts: number;
+  snapshotFailures: number;
+  /** Times the consumer waited because too many final snapshots were being written. */
+  passivationBackpressure: number;
+}
+
+/**
+ * Hosts the symbol actors of the partitions a worker owns: routes each tick to its actor,
+ * hydrating it on demand (snapshot + replay of the log since), passivates the least recently
+ * used one beyond `maxLiveActors` (snapshot, then stop) and idle ones, persists snapshots
+ * through the {@link SnapshotWriter}, and computes each partition's acknowledged floor: the
+ * highest sequence below which every event's effect is in a persisted snapshot.
+ *
+ * Ticks reach an actor with a synchronous `send` between two awaits of the partition's
+ * consumer, so an actor's state is never read half-applied and XState's own mailbox stays
+ * empty: the actor's mailbox is the consumer's bounded pull buffer.
+ *
+ * @example
+ * const pending = host.route(tick, msg.seq, partition);
+ * if (pending) await pending; // only when the actor had to be hydrated
+ */
+export class SymbolHost {
+  readonly counters: SymbolHostCounters = {
+    ticksFolded: 0,
+    hydrations: 0,
+    passivated: 0,
+    passivatedIdle: 0,
+    passivatedLru: 0,
+    expired: 0,
+    failed: 0,
+    conflicts: 0,
+    snapshotFailures: 0,
+    passivationBackpressure: 0,
+  };
+  readonly writer: SnapshotWriter;
+  readonly candles: CandlePublisher;
+  readonly #d: SymbolHostDeps;
+  readonly #o: ResolvedSymbolActorOptions;
+  readonly #live: LruWindow<string, SymbolEntry>;
+  /** Entries not yet retired: live and hydrating, by symbol (the actions find theirs here). */
+  readonly #current = new Map<string, SymbolEntry>();
+  /** Hydrations in progress, shared by the consumer and queries of the same symbol. */
+  readonly #activating = new Map<string, Promise<SymbolEntry | null>>();
+  /** Stopped entries whose last snapshot is still being written. */
+  readonly #retiring = new Map<string, SymbolEntry>();
+  /** Every entry holding a partition's floor: current and retiring. */
+  readonly #byPartition: Set<SymbolEntry>[];
+  readonly #machine;
+  #stopped = false;
+
+  constructor(deps: SymbolHostDeps) {
+    this.#d = deps;
+    this.#o = deps.options;
+    this.#byPartition = Array.from({ length: deps.partitions }, () => new Set<SymbolEntry>());
+    this.writer = new SnapshotWriter({
+      store: deps.store,
+      concurrency: deps.options.snapshotConcurrency,
+      onConflict: (entry, error) => this.#onConflict(entry, error),
+      onFailure: (entry, error) => {
+        this.counters.snapshotFailures++;
+        deps.reporter.failure(`symbol/${entry.symbol}`, 'snapshot', error);
+      },
+    });
+    this.candles = new CandlePublisher(
+      deps.nc,
+      deps.options.perTickTimeframes,
+      deps.options.candleUpdateIntervalMs,
+    );
+    this.#live = new LruWindow({
+      maxKeys: deps.options.maxLiveActors,
+      onEvict: (entry) => this.#retire(entry, 'lru'),
+    });
+    this.#machine = symbolCache.provide({
+      actions: {
+        publishCandles: ({ context }) => this.#publishCandles(context.book),
+        candleClosed: (_, params: CandleClosedParams) => this.#candleClosed(params),
+        persistSnapshot: ({ context }, params: PersistSnapshotParams) =>
+          this.#cut(params.symbol, context.book),
+        reportTooOld: (_, params: TooOldParams) => this.#tooOld(params),
+      },
+    });
+  }
+
+  /** Live actors now. */
+  get liveActors(): number {
+    return this.#live.size;
+  }
+
+  /** Stopped actors whose final snapshot is still being written. */
+  get retiringActors(): number {
+    return this.#retiring.size;
+  }
+
+  /**
+   * Folds a tick. Synchronous when the symbol's actor is live; otherwise returns a promise
+   * that settles once the actor was hydrated and the tick folded — the consumer awaits it,
+   * which is the backpressure.
+   */
+  route(tick: Tick, seq: number, partition: number): void | Promise<void> {
+    const entry = this.#live.get(tick.symbol);
+    if (entry !== undefined) {
+      this.#send(entry, tick, seq);
+      return;
+    }
+    return this.#routeCold(tick, seq, partition);
+  }
+
+  /**
+   * The symbol's live entry, hydrating it first if needed, with the log replayed up to (not
+   * including) `untilSeq`. For queries: `null` when the symbol has neither a snapshot nor
+   * logged ticks (nothing is created then).
+   */
+  activate(
+    symbol: string,
+    partition: number,
+    untilSeq: number,
+    createEmpty = true,
+  ): Promise<SymbolEntry | null> {
+    const live = this.#live.get(symbol);
+    if (live !== undefined) return Promise.resolve(live);
+    let pending = this.#activating.get(symbol);
+    if (pending === undefined) {
+      pending = this.#hydrate(symbol, partition, untilSeq, createEmpty).finally(() =>
+        this.#activating.delete(symbol),
+      );
+      this.#activating.set(symbol, pending);
+    }
+    return pending;
+  }
+
+  /** The live entry of a symbol, without counting it as use. */
+  peek(symbol: string): SymbolEntry | undefined {
+    return this.#live.peek(symbol);
+  }
+
+  /**
+   * The partition's acknowledged floor: every event up to it is in a persisted snapshot, or
+   * needed none. `processed` is the last sequence the consumer finished routing.
+   */
+  floor(partition: number, processed: number): number {
+    let floor = processed;
+    for (const entry of this.#byPartition[partition] ?? []) {
+      const from = entry.unpersistedFrom();
+      if (from - 1 < floor) floor = from - 1;
+    }
+    return floor;
+  }
+
+  /** Passivates every idle actor; returns how many. Runs on the housekeeping period. */
+  passivateIdle(): number {
+    const idle: SymbolEntry[] = [];
+    for (const [, entry] of this.#live) {
+      const actor = entry.actor;
+      if (actor !== null && symbolLifecycle(actor.getSnapshot()) === 'idle') idle.push(entry);
+    }
+    for (const entry of idle) this.#retire(entry, 'idle');
+    return idle.length;
+  }
+
+  /** Passivates a symbol removed from the registry (final snapshot kept). */
+  remove(symbol: string): boolean {
+    const entry = this.#live.peek(symbol);
+    if (entry === undefined) return false;
+    this.#retire(entry, 'removed');
+    return true;
+  }
+
+  /**
+   * Gives a partition up in order: passivates its actors (final snapshots) and waits until
+   * every snapshot of it is written. The caller then writes the checkpoint and the lease.
+   */
+  async releasePartition(partition: number): Promise<void> {
+    const entries = [...(this.#byPartition[partition] ?? [])];
+    for (const entry of entries) if (entry.actor !== null) this.#retire(entry, 'release');
+    await Promise.all(entries.map((entry) => entry.settled()));
+  }
+
+  /**
+   * Drops a partition whose lease was lost: stops its actors at once, writes nothing more
+   * (the new owner's snapshots win) — the unpersisted tail is refolded from the log there.
+   */
+  dropPartition(partition: number): void {
+    const entries = this.#byPartition[partition];
+    if (entries === undefined) return;
+    for (const entry of [...entries]) {
+      this.writer.abandon(entry);
+      this.#stopActor(entry, 'release');
+      this.#forget(entry);
+    }
+  }
+
+  /** Stops every actor; callers release partitions first for final snapshots. */
+  stop(): void {
+    this.#stopped = true;
+    for (const set of this.#byPartition) for (const entry of [...set]) this.#stopActor(entry, 'release');
+    this.candles.stop();
+    this.writer.stop();
+  }
+
+  async #routeCold(tick: Tick, seq: number, partition: number): Promise<void> {
+    const entry = await this.activate(tick.symbol, partition, seq);
+    if (entry !== null && entry.actor !== null) this.#send(entry, tick, seq);
+  }
+
+  #send(entry: SymbolEntry, tick: Tick, seq: number): void {
+    const actor = entry.actor as SymbolActor;
+    entry.currentSeq = seq;
+    actor.send({ type: 'TICK', tick, seq });
+    entry.currentSeq = null;
+    this.counters.ticksFolded++;
+    // A cut during this send already covered the tick; otherwise it dirtied the fold.
+    if (entry.openSince === null && entry.actor !== null) {
+      if (actor.getSnapshot().context.dirtySince !== null) entry.openSince = seq;
+    }
+  }
+
+  async #hydrate(
+    symbol: string,
+    partition: number,
+    untilSeq: number,
+    createEmpty: boolean,
+  ): Promise<SymbolEntry | null> {
+    const retiring = this.#retiring.get(symbol);
+    if (retiring !== undefined) await retiring.settled();
+    await this.#roomToRetire();
+    const loaded = await this.#d.store.load(symbol);
+    if (loaded.found === false && loaded.corrupt !== undefined) {
+      this.#d.reporter.failure(`symbol/${symbol}`, 'snapshot', loaded.corrupt, 'hydrating');
+    }
+    const subjects = Object.fromEntries(timeframes.map((tf) => [tf, candleSubject(tf, symbol)]));
+    const entry = new SymbolEntry(symbol, partition, loaded.revision, subjects);
+    const actor = createActor(this.#machine, {
+      input: {
+        symbol,
+        book: this.#o.book,
+        ...(loaded.found && { restore: loaded.snapshot }),
+        expiresAt: this.#d.context.expiresAt(symbol),
+        snapshotEveryEvents: this.#o.snapshotEveryEvents,
+        snapshotIntervalMs: this.#o.snapshotIntervalMs,
+        idleAfterMs: this.#o.idleAfterMs,
+        housekeepingMs: this.#o.housekeepingMs,
+      },
+    });
+    entry.actor = actor;
+    entry.subscription = actor.subscribe({
+      complete: () => {
+        if (entry.stopReason === null) this.#retire(entry, 'expired');
+      },
+      error: (error) => this.#onActorError(entry, error),
+    });
+    this.#current.set(symbol, entry);
+    this.#byPartition[partition]?.add(entry);
+    actor.start();
+    this.counters.hydrations++;
+    const from = loaded.found ? loaded.snapshot.lastAppliedSeq + 1 : 1;
+    let replayed = 0;
+    try {
+      replayed = await this.#d.replayer.replay(
+        symbol,
+        tickSubject(symbol, this.#d.partitions),
+        from,
+        untilSeq,
+        (tick, seq) => {
+          if (entry.actor === null) return;
+          entry.currentSeq = seq;
+          actor.send({ type: 'REPLAY', tick, seq });
+          entry.currentSeq = null;
+          if (entry.openSince === null && actor.getSnapshot().context.dirtySince !== null) {
+            entry.openSince = seq;
+          }
+        },
+      );
+    } catch (error) {
+      this.#stopActor(entry, 'failed');
+      this.#forget(entry);
+      throw error;
+    }
+    if (
+      entry.actor === null ||
+      this.#stopped ||
+      !this.#d.context.owns(partition) ||
+      (!createEmpty && !loaded.found && replayed === 0)
+    ) {
+      this.#stopActor(entry, 'release');
+      this.#forget(entry);
+      return null;
+    }
+    actor.send({ type: 'HYDRATED' });
+    this.#live.set(symbol, entry);
+    return entry;
+  }
+
+  /** Backpressure: wait while too many final snapshots are being written. */
+  async #roomToRetire(): Promise<void> {
+    while (this.#retiring.size >= this.#o.maxPassivating) {
+      this.counters.passivationBackpressure++;
+      const oldest = this.#retiring.values().next().value as SymbolEntry;
+      await oldest.settled();
+      // settled() resolves before the map is cleaned up; clean it here too.
+      if (oldest.writing === null && oldest.queued === null) this.#retiring.delete(oldest.symbol);
+    }
+  }
+
+  #retire(entry: SymbolEntry, reason: NonNullable<SymbolEntry['stopReason']>): void {
+    if (entry.stopReason !== null) return;
+    entry.stopReason = reason;
+    const actor = entry.actor;
+    // PASSIVATE makes the machine ask for its final snapshot (if anything is unsaved).
+    if (actor !== null && reason !== 'expired' && actor.getSnapshot().status === 'active') {
+      actor.send({ type: 'PASSIVATE' });
+    }
+    this.counters.passivated++;
+    if (reason === 'idle') this.counters.passivatedIdle++;
+    if (reason === 'lru') this.counters.passivatedLru++;
+    if (reason === 'expired') this.counters.expired++;
+    this.#stopActor(entry, reason);
+    this.#current.delete(entry.symbol);
+    if (entry.writing === null && entry.queued === null) {
+      this.#forget(entry);
+      return;
+    }
+    this.#retiring.set(entry.symbol, entry);
+    void entry.settled().then(() => this.#forget(entry));
+  }
+
+  #stopActor(entry: SymbolEntry, reason: NonNullable<SymbolEntry['stopReason']>): void {
+    entry.stopReason ??= reason;
+    const actor = entry.actor;
+    if (actor === null) return;
+    entry.actor = null;
+    entry.subscription?.unsubscribe();
+    entry.subscription = null;
+    actor.stop();
+    this.candles.forget(entry);
+    if (this.#live.peek(entry.symbol) === entry) this.#live.delete(entry.symbol);
+  }
+
+  #forget(entry: SymbolEntry): void {
+    if (this.#current.get(entry.symbol) === entry) this.#current.delete(entry.symbol);
+    if (this.#retiring.get(entry.symbol) === entry) this.#retiring.delete(entry.symbol);
+    this.#byPartition[entry.partition]?.delete(entry);
+  }
+
+  #cut(symbol: string, book: SymbolBook): void {
+    const entry = this.#current.get(symbol);
+    if (entry === undefined) return;
+    const firstSeq = entry.openSince ?? entry.currentSeq;
+    entry.openSince = null;
+    // Nothing changed since the last cut: the stored (or in-flight) snapshot is current.
+    if (firstSeq === null) return;
+    this.writer.cut(entry, this.#d.store.encode(book.snapshot()), book.lastAppliedSeq, firstSeq);
+  }
+
+  #publishCandles(book: SymbolBook): void {
+    const entry = this.#current.get(book.symbol);
+    if (entry !== undefined) this.candles.onTick(entry, book);
+  }
+
+  #candleClosed(params: CandleClosedParams): void {
+    const entry = this.#current.get(params.symbol);
+    if (entry !== undefined) this.candles.closed(entry, params.tf, params.candle);
+    this.#d.sink.offer(params);
+  }
+
+  #tooOld(params: TooOldParams): void {
+    this.#d.reporter.deadLetter({
+      v: 1,
+      reason: 'too_old',
+      subject: tickSubject(params.symbol, this.#d.partitions),
+      detail: `tick seq ${params.seq} at ts ${params.ts} is older than every candle window of ${params.symbol} can hold`,
+      at: Date.now(),
+      payload: new Uint8Array(0),
+      payloadSize: 0,
+    });
+  }
+
+  #onActorError(entry: SymbolEntry, error: unknown): void {
+    this.counters.failed++;
+    const state = entry.actor ? JSON.stringify(entry.actor.getSnapshot().value) : 'error';
+    this.#d.reporter.failure(`symbol/${entry.symbol}`, 'symbolCache', error, state);
+    this.#d.context.actorFailed(entry.symbol, error, state);
+    // Restart is lazy: the next tick or query hydrates it again from its snapshot and the log.
+    this.#stopActor(entry, 'failed');
+    this.#current.delete(entry.symbol);
+    if (entry.persisted) this.#forget(entry);
+    else {
+      this.#retiring.set(entry.symbol, entry);
+      void entry.settled().then(() => this.#forget(entry));
+    }
+  }
+
+  #onConflict(entry: SymbolEntry, error: SnapshotConflictError): void {
+    this.counters.conflicts++;
+    this.#d.log.warn({ symbol: entry.symbol, partition: entry.partition }, error.message);
+    // If it is still the live entry, drop it: the next tick hydrates from the newer snapshot.
+    if (this.#current.get(entry.symbol) === entry) this.#stopActor(entry, 'failed');
+    this.#forget(entry);
+  }
+}
