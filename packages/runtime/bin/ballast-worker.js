@@ -12,6 +12,7 @@ const usage = `usage: ballast-worker --nats <url>[,<url>...] [options]
   --max-live <n>                 live actors before LRU passivation (default 5000)
   --snapshot-every <n>           snapshot after n applied ticks (default 1000)
   --snapshot-interval-ms <ms>    snapshot when dirty this long (default 30000)
+  --actor-housekeeping-ms <ms>   each actor checks its snapshot interval this often (default 5000)
   --checkpoint-interval-ms <ms>  store partition floors this often (default 1000)
   --http-port <port>             /metrics and /healthz port on 127.0.0.1 (default: free port)
   --storage <file|memory>        JetStream storage of new streams (default file)`;
@@ -34,6 +35,7 @@ try {
       'snapshot-every': { type: 'string' },
       'snapshot-interval-ms': { type: 'string' },
       'checkpoint-interval-ms': { type: 'string' },
+      'actor-housekeeping-ms': { type: 'string' },
       'http-port': { type: 'string' },
       storage: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
@@ -76,6 +78,7 @@ try {
         maxLiveActors: int('max-live'),
         snapshotEveryEvents: int('snapshot-every'),
         snapshotIntervalMs: int('snapshot-interval-ms'),
+        housekeepingMs: int('actor-housekeeping-ms'),
       }),
     }),
   );

@@ -1,4 +1,4 @@
-import { setTimeout as sleep } from 'node:timers/promises';
+import { setImmediate as yieldToTimers, setTimeout as sleep } from 'node:timers/promises';
 import type { DeadLetter } from '@ballast/protocol';
 import {
   type ConsumerMessages,
@@ -11,6 +11,9 @@ import { type SequenceAnomaly, SequenceTracker } from '../ingest/SequenceTracker
 import type { Logger } from '../logger.js';
 import { topologyNames } from '../topology.js';
 import type { PartitionCheckpoint } from './PartitionCheckpoint.js';
+
+// At ~5 µs per tick this is a turn of the event loop about every millisecond.
+const yieldEvery = 200;
 
 /** Dependencies of a {@link PartitionConsumer}. */
 export interface PartitionConsumerDeps {
@@ -109,7 +112,14 @@ export class PartitionConsumer {
   }
 
   async #run(messages: ConsumerMessages): Promise<void> {
+    let sinceYield = 0;
     for await (const msg of messages) {
+      // A full pull buffer is drained with microtasks only, which starves timers: lease
+      // heartbeats, snapshot housekeeping, checkpoints. Give the event loop a turn regularly.
+      if (++sinceYield === yieldEvery) {
+        sinceYield = 0;
+        await yieldToTimers();
+      }
       if (this.#stopping) break;
       this.counters.received++;
       this.#pending = msg.info.pending;
