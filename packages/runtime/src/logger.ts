@@ -15,7 +15,10 @@ export type Logger = Pick<PinoLogger, 'info' | 'warn' | 'error' | 'debug' | 'chi
  * const log = createLogger('worker-1');
  * log.info({ partitions: [0, 1] }, 'claimed partitions');
  */
-export function createLogger(name: string, level = process.env.BALLAST_LOG_LEVEL ?? 'info'): Logger {
+export function createLogger(
+  name: string,
+  level = process.env.BALLAST_LOG_LEVEL ?? 'info',
+): Logger {
   return pino({ name, level }, pino.destination(2));
 }
 

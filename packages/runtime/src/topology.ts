@@ -125,7 +125,10 @@ export async function ensureTopology(
     storage,
   });
   const kvm = new Kvm(nc);
-  const bucket = async (name: string, limits: { history: number; maxBytes: number; ttl?: number }) => {
+  const bucket = async (
+    name: string,
+    limits: { history: number; maxBytes: number; ttl?: number },
+  ) => {
     const kv = await kvm.create(name, {
       history: limits.history,
       max_bytes: limits.maxBytes,

@@ -19,13 +19,20 @@ const snapshotIntervalMs = 1_000;
 const actorHousekeepingMs = 250;
 const checkpointIntervalMs = 200;
 const workerArgs = [
-  '--partitions', String(P),
-  '--lease-ttl-ms', '2000',
-  '--snapshot-every', '200',
-  '--snapshot-interval-ms', String(snapshotIntervalMs),
-  '--actor-housekeeping-ms', String(actorHousekeepingMs),
-  '--checkpoint-interval-ms', String(checkpointIntervalMs),
-  '--max-live', '60',
+  '--partitions',
+  String(P),
+  '--lease-ttl-ms',
+  '2000',
+  '--snapshot-every',
+  '200',
+  '--snapshot-interval-ms',
+  String(snapshotIntervalMs),
+  '--actor-housekeeping-ms',
+  String(actorHousekeepingMs),
+  '--checkpoint-interval-ms',
+  String(checkpointIntervalMs),
+  '--max-live',
+  '60',
 ];
 // A crash may lose at most what was not yet snapshotted: ticks newer than the oldest
 // unsnapshotted one (snapshot interval + one housekeeping period), plus one checkpoint period,
@@ -77,10 +84,15 @@ describe('crash recovery (SIGKILL of the worker process)', () => {
       const replays: { replayable: number; bound: number }[] = [];
       let caughtUpAt = 0;
       for (let kill = 0; kill < 10; kill++) {
-        await waitFor('worker owns every partition and caught up', async () => {
-          const s = await status();
-          return s !== undefined && s.partitions.length === P && s.lag < 200;
-        }, 30_000, 100);
+        await waitFor(
+          'worker owns every partition and caught up',
+          async () => {
+            const s = await status();
+            return s !== undefined && s.partitions.length === P && s.lag < 200;
+          },
+          30_000,
+          100,
+        );
         caughtUpAt = Date.now();
         await sleep(200 + random() * 800);
         const killedAt = Date.now();
@@ -88,7 +100,7 @@ describe('crash recovery (SIGKILL of the worker process)', () => {
         // What a restart must re-read: every partition's events after its stored floor.
         let replayable = 0;
         for (let p = 0; p < P; p++) {
-          const floor = ((await kv.get(checkpointKey(p)))?.json<{ floor: number }>()?.floor ?? 0);
+          const floor = (await kv.get(checkpointKey(p)))?.json<{ floor: number }>()?.floor ?? 0;
           const consumer = await js.consumers.get('TICKS', {
             filter_subjects: `md.tick.${p}.>`,
             deliver_policy: DeliverPolicy.StartSequence,
@@ -99,7 +111,8 @@ describe('crash recovery (SIGKILL of the worker process)', () => {
         }
         // Events folded within the window may be unsnapshotted: the live ones published in it,
         // and, when the restarted worker re-folded within it, everything that restart re-read.
-        const carried = caughtUpAt >= killedAt - replayWindowMs ? (replays.at(-1)?.replayable ?? 0) : 0;
+        const carried =
+          caughtUpAt >= killedAt - replayWindowMs ? (replays.at(-1)?.replayable ?? 0) : 0;
         replays.push({ replayable, bound: publishedSince(killedAt - replayWindowMs) + carried });
         worker = await spawnWorker([server.url], 'w1', workerArgs);
       }
@@ -107,10 +120,15 @@ describe('crash recovery (SIGKILL of the worker process)', () => {
       expect(feeding).toBe(false);
       const last = (await jsm.streams.info('TICKS')).state.last_seq;
       expect(last).toBe(30_000);
-      await waitFor('worker caught up with the whole log', async () => {
-        const s = await status();
-        return s !== undefined && s.lag === 0 && s.partitions.length === P;
-      }, 30_000, 100);
+      await waitFor(
+        'worker caught up with the whole log',
+        async () => {
+          const s = await status();
+          return s !== undefined && s.lag === 0 && s.partitions.length === P;
+        },
+        30_000,
+        100,
+      );
       const reference = await referenceFold({ js, partitions: P });
       expect(reference.size).toBe(100);
       expect(await digestMismatches(nc, reference)).toEqual([]);

@@ -1,5 +1,11 @@
 import { NatsServer } from '@ballast/nats';
-import { decodeDeadLetter, type DeadLetter, encodeTick, systemSubjects, tickSubject } from '@ballast/protocol';
+import {
+  type DeadLetter,
+  decodeDeadLetter,
+  encodeTick,
+  systemSubjects,
+  tickSubject,
+} from '@ballast/protocol';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import { pack } from 'msgpackr';
@@ -48,26 +54,47 @@ describe('Worker', () => {
       await publisher.publishNext(fields);
     }
     // Bad input of every kind, between good ticks.
-    const good = { v: 1, symbol: names[0], price: 10, size: 1, ts: Date.UTC(2026, 0, 5), source: 'x', sourceSeq: 1 };
+    const good = {
+      v: 1,
+      symbol: names[0],
+      price: 10,
+      size: 1,
+      ts: Date.UTC(2026, 0, 5),
+      source: 'x',
+      sourceSeq: 1,
+    };
     const bad: [string, Uint8Array][] = [
       [tickSubject('S0001', P), new Uint8Array([0xc1, 0xff, 0x00])], // not msgpack
       [tickSubject('S0001', P), pack({ hello: 'world' })], // wrong schema
       [tickSubject('S0001', P), pack({ ...good, symbol: 'S0001', price: Number.NaN })], // NaN
       [tickSubject('S0001', P), new Uint8Array(70_000)], // oversize
       [tickSubject('S0002', P), encodeTick({ ...good, symbol: 'S0001' } as never)], // symbol mismatch
-      [`md.tick.${(Number(tickSubject('S0001', P).split('.')[2]) + 1) % P}.S0001`, encodeTick({ ...good, symbol: 'S0001' } as never)], // wrong partition
+      [
+        `md.tick.${(Number(tickSubject('S0001', P).split('.')[2]) + 1) % P}.S0001`,
+        encodeTick({ ...good, symbol: 'S0001' } as never),
+      ], // wrong partition
     ];
     for (const [subject, data] of bad) await js.publish(subject, data);
-    for (const fields of seededTicks({ seed: 2, symbols: names, count: 1_000, startTs: Date.UTC(2026, 0, 5, 16) })) {
+    for (const fields of seededTicks({
+      seed: 2,
+      symbols: names,
+      count: 1_000,
+      startTs: Date.UTC(2026, 0, 5, 16),
+    })) {
       await publisher.publishNext(fields);
     }
     await publisher.flush();
     const jsm = await jetstreamManager(nc);
     const last = (await jsm.streams.info('TICKS')).state.last_seq;
-    await waitFor('every partition consumed', () => worker.ownedPartitions().every((p) => {
-      const c = worker.consumers().get(p);
-      return c !== undefined && c.lag === 0 && c.processed > 0;
-    }) && worker.host.counters.ticksFolded >= 4_000, 30_000);
+    await waitFor(
+      'every partition consumed',
+      () =>
+        worker.ownedPartitions().every((p) => {
+          const c = worker.consumers().get(p);
+          return c !== undefined && c.lag === 0 && c.processed > 0;
+        }) && worker.host.counters.ticksFolded >= 4_000,
+      30_000,
+    );
     expect(last).toBe(4_000 + bad.length);
 
     const reference = await referenceFold({ js, partitions: P });
@@ -79,7 +106,14 @@ describe('Worker', () => {
 
     await waitFor('dead letters published', () => letters.length >= bad.length);
     expect(letters.map((l) => l.reason).sort()).toEqual(
-      ['bad_subject', 'decode_failed', 'oversize', 'schema_violation', 'schema_violation', 'schema_violation'].sort(),
+      [
+        'bad_subject',
+        'decode_failed',
+        'oversize',
+        'schema_violation',
+        'schema_violation',
+        'schema_violation',
+      ].sort(),
     );
     const reply = await querySymbol(nc, 'NOPE');
     expect(reply?.found).toBe(false);

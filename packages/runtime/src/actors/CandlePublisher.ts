@@ -62,7 +62,8 @@ export class CandlePublisher {
   flush(): void {
     for (const [entry, book] of this.#dirty) {
       for (const tf of this.#coalesced) {
-        if (book.windows[tf].length > 0) this.#publish(entry, tf, book.windows[tf].candle(0), false);
+        if (book.windows[tf].length > 0)
+          this.#publish(entry, tf, book.windows[tf].candle(0), false);
       }
     }
     this.#dirty.clear();

@@ -5,7 +5,7 @@ import { SnapshotConflictError } from '../errors.js';
 import { snapshotKey } from './snapshotKey.js';
 
 /** A stored snapshot with the KV revision a compare-and-set update must name. */
-export interface StoredSnapshot {
+interface StoredSnapshot {
   readonly snapshot: SymbolBookSnapshot;
   readonly revision: number;
   readonly bytes: number;
@@ -92,7 +92,9 @@ export class SnapshotStore {
     const key = snapshotKey(symbol);
     try {
       const next =
-        revision === 0 ? await this.#kv.create(key, bytes) : await this.#kv.update(key, bytes, revision);
+        revision === 0
+          ? await this.#kv.create(key, bytes)
+          : await this.#kv.update(key, bytes, revision);
       this.counters.writes++;
       this.counters.writtenBytes += bytes.length;
       return next;
@@ -107,7 +109,7 @@ export class SnapshotStore {
 }
 
 /** JetStream's answer to a stale expected revision (API error 10071). */
-export function isWrongLastSequence(error: unknown): boolean {
+function isWrongLastSequence(error: unknown): boolean {
   const e = error as { message?: string; api_error?: { err_code?: number }; code?: number };
   return (
     e?.api_error?.err_code === 10071 ||

@@ -9,14 +9,14 @@ import {
 import { candleSubject, type Tick, tickSubject, timeframes } from '@ballast/protocol';
 import { LruWindow } from '@ballast/streams';
 import { createActor } from 'xstate';
-import { SnapshotConflictError } from '../errors.js';
+import type { SnapshotConflictError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { CandlePublisher } from './CandlePublisher.js';
 import type { ClosedCandleSink, HostContext, HostReporter } from './hostPorts.js';
 import type { SnapshotStore } from './SnapshotStore.js';
 import { SnapshotWriter } from './SnapshotWriter.js';
-import type { SymbolReplayer } from './SymbolReplayer.js';
 import { type SymbolActor, SymbolEntry } from './SymbolEntry.js';
+import type { SymbolReplayer } from './SymbolReplayer.js';
 import type { ResolvedSymbolActorOptions } from './symbolHostOptions.js';
 
 /** Dependencies of a {@link SymbolHost}. */
@@ -235,7 +235,8 @@ export class SymbolHost {
   /** Stops every actor; callers release partitions first for final snapshots. */
   stop(): void {
     this.#stopped = true;
-    for (const set of this.#byPartition) for (const entry of [...set]) this.#stopActor(entry, 'release');
+    for (const set of this.#byPartition)
+      for (const entry of [...set]) this.#stopActor(entry, 'release');
     this.candles.stop();
     this.writer.stop();
   }

@@ -45,6 +45,12 @@ export class SymbolReplayer {
     this.#jsm = jsm;
   }
 
+  /** Whether the log holds a message on `subject` (wildcards allowed) after `seq`. */
+  async nextAfter(subject: string, seq: number): Promise<boolean> {
+    const next = { seq: seq + 1, next_by_subj: subject } as unknown as MsgRequest;
+    return (await this.#jsm.streams.getMessage(topologyNames.ticks, next)) !== null;
+  }
+
   /**
    * Feeds `onTick` every valid tick logged on `subject` with `fromSeq <= seq < untilSeq`, in
    * log order.

@@ -75,4 +75,3 @@ export class PartitionCheckpoint {
     return true;
   }
 }
-

@@ -1,13 +1,9 @@
-import { setImmediate as yieldToTimers, setTimeout as sleep } from 'node:timers/promises';
+import { setTimeout as sleep, setImmediate as yieldToTimers } from 'node:timers/promises';
 import type { DeadLetter } from '@ballast/protocol';
-import {
-  type ConsumerMessages,
-  DeliverPolicy,
-  type JetStreamClient,
-} from '@nats-io/jetstream';
+import { type ConsumerMessages, DeliverPolicy, type JetStreamClient } from '@nats-io/jetstream';
 import type { SymbolHost } from '../actors/SymbolHost.js';
-import { admitTick } from '../ingest/tickAdmission.js';
 import { type SequenceAnomaly, SequenceTracker } from '../ingest/SequenceTracker.js';
+import { admitTick } from '../ingest/tickAdmission.js';
 import type { Logger } from '../logger.js';
 import { topologyNames } from '../topology.js';
 import type { PartitionCheckpoint } from './PartitionCheckpoint.js';
@@ -24,6 +20,8 @@ export interface PartitionConsumerDeps {
   readonly log: Logger;
   /** Messages pulled ahead of the fold: the partition's bounded buffer. Default 512. */
   readonly pullBatch?: number;
+  /** Start after this sequence instead of the checkpoint floor (a restart keeps its place). */
+  readonly startAfter?: number;
   readonly deadLetter: (letter: DeadLetter) => void;
   readonly anomaly: (partition: number, anomaly: SequenceAnomaly) => void;
   readonly failure: (partition: number, error: unknown) => void;
@@ -68,11 +66,12 @@ export class PartitionConsumer {
   #stopping = false;
   #processed: number;
   #pending = 0;
+  #lastReceivedAt = Date.now();
 
   constructor(partition: number, deps: PartitionConsumerDeps) {
     this.partition = partition;
     this.#d = deps;
-    this.#processed = deps.checkpoint.floor;
+    this.#processed = deps.startAfter ?? deps.checkpoint.floor;
     this.sequences = new SequenceTracker({
       onAnomaly: (anomaly) => deps.anomaly(partition, anomaly),
     });
@@ -88,14 +87,25 @@ export class PartitionConsumer {
     return this.#pending;
   }
 
-  /** Starts consuming at the checkpoint floor + 1. */
+  /** When the last message arrived (or the consumer started), `Date.now()` ms. */
+  get lastReceivedAt(): number {
+    return this.#lastReceivedAt;
+  }
+
+  /** Starts consuming at the checkpoint floor + 1 (or `startAfter` + 1). */
   async start(): Promise<void> {
     const consumer = await this.#d.js.consumers.get(topologyNames.ticks, {
       filter_subjects: `md.tick.${this.partition}.>`,
       deliver_policy: DeliverPolicy.StartSequence,
-      opt_start_seq: this.#d.checkpoint.floor + 1,
+      opt_start_seq: this.#processed + 1,
     });
-    this.#messages = await consumer.consume({ max_messages: this.#d.pullBatch ?? 512 });
+    // Short pulls: the server's idle heartbeats come at half this period, and two missed ones
+    // make the client recreate the consumer — after a stream leader loss that is seconds, not
+    // the default minute.
+    this.#messages = await consumer.consume({
+      max_messages: this.#d.pullBatch ?? 512,
+      expires: 5_000,
+    });
     this.#loop = this.#run(this.#messages);
   }
 
@@ -122,6 +132,7 @@ export class PartitionConsumer {
       }
       if (this.#stopping) break;
       this.counters.received++;
+      this.#lastReceivedAt = Date.now();
       this.#pending = msg.info.pending;
       const pending = this.#handle(msg.subject, msg.data, msg.seq);
       if (pending !== undefined) {
@@ -157,16 +168,17 @@ export class PartitionConsumer {
     }
     try {
       const routed = this.#d.host.route(tick, seq, this.partition);
-      return routed === undefined ? undefined : this.#retrying(routed, () => this.#d.host.route(tick, seq, this.partition));
+      return routed === undefined
+        ? undefined
+        : this.#retrying(routed, () => this.#d.host.route(tick, seq, this.partition));
     } catch (error) {
-      return this.#retrying(Promise.reject(error), () => this.#d.host.route(tick, seq, this.partition));
+      return this.#retrying(Promise.reject(error), () =>
+        this.#d.host.route(tick, seq, this.partition),
+      );
     }
   }
 
-  async #retrying(
-    first: Promise<void>,
-    again: () => void | Promise<void>,
-  ): Promise<boolean> {
+  async #retrying(first: Promise<void>, again: () => void | Promise<void>): Promise<boolean> {
     let attempt: void | Promise<void> = first;
     for (let delay = 100; ; delay = Math.min(delay * 2, 5_000)) {
       try {

@@ -74,11 +74,20 @@ export function parseSymbolQuery(bytes: Uint8Array): Required<SymbolQueryRequest
   }
   const tf = value.tf ?? '1m';
   if (typeof tf !== 'string' || !isTimeframe(tf)) {
-    throw new TypeError(`query tf ${JSON.stringify(tf)} is not a timeframe (1m, 5m, 15m, 30m, 1h, 4h, 1d)`);
+    throw new TypeError(
+      `query tf ${JSON.stringify(tf)} is not a timeframe (1m, 5m, 15m, 30m, 1h, 4h, 1d)`,
+    );
   }
   const limit = value.limit ?? defaultQueryLimit;
-  if (typeof limit !== 'number' || !Number.isSafeInteger(limit) || limit < 1 || limit > maxQueryLimit) {
-    throw new TypeError(`query limit ${String(limit)} must be an integer from 1 to ${maxQueryLimit}`);
+  if (
+    typeof limit !== 'number' ||
+    !Number.isSafeInteger(limit) ||
+    limit < 1 ||
+    limit > maxQueryLimit
+  ) {
+    throw new TypeError(
+      `query limit ${String(limit)} must be an integer from 1 to ${maxQueryLimit}`,
+    );
   }
   return { tf, limit };
 }

@@ -1,4 +1,4 @@
-import { childFailed, supervisor, type SupervisorEvent } from '@ballast/machines';
+import { childFailed, type SupervisorEvent, supervisor } from '@ballast/machines';
 import { type DeadLetter, systemSubjects } from '@ballast/protocol';
 import { type JetStreamClient, jetstream, jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/nats-core';
@@ -20,9 +20,16 @@ import { encodeQuery } from '../queries/queryMessages.js';
 import { SystemReporter } from '../report/SystemReporter.js';
 import { ensureTopology, type Topology } from '../topology.js';
 import { type ConnectionState, connectNats } from './natsConnection.js';
-import { type ResolvedWorkerOptions, resolveWorkerOptions, type WorkerOptions } from './workerOptions.js';
-import { workerStats, workerStatus, type WorkerStatus } from './workerStatus.js';
 import { WorkerServices } from './WorkerServices.js';
+import {
+  type ResolvedWorkerOptions,
+  resolveWorkerOptions,
+  type WorkerOptions,
+} from './workerOptions.js';
+import { type WorkerStatus, workerStats, workerStatus } from './workerStatus.js';
+
+// How long a partition may receive nothing while the log has more for it.
+const stallCheckMs = 5_000;
 
 /**
  * A Ballast worker: hosts the symbol actors of the partitions it holds leases for, on one
@@ -54,9 +61,13 @@ export class Worker implements AsyncDisposable {
   readonly #store: SnapshotStore;
   readonly #consumers = new Map<number, PartitionConsumer>();
   readonly #checkpoints = new Map<number, PartitionCheckpoint>();
+  /** Where a consumer that ended or stalled stopped, so its restart resumes there. */
+  readonly #resumeAfter = new Map<number, number>();
   readonly #supervisor: Actor<typeof supervisor>;
   readonly #timers: NodeJS.Timeout[] = [];
   #http: HttpEndpoint | null = null;
+  /** Partition consumers restarted because they stalled. */
+  stalls = 0;
   #checkpointing = false;
   #stopping: Promise<void> | null = null;
 
@@ -86,9 +97,13 @@ export class Worker implements AsyncDisposable {
       supervisor.provide({
         actions: {
           reportFailure: (_, report) =>
-            log.warn({ child: report.id, kind: report.kind, decision: report.decision }, 'child failed'),
+            log.warn(
+              { child: report.id, kind: report.kind, decision: report.decision },
+              'child failed',
+            ),
           restartChild: (_, order) => this.#restart(order.id),
-          stopChild: (_, order) => log.error({ child: order.id, reason: order.reason }, 'child stopped'),
+          stopChild: (_, order) =>
+            log.error({ child: order.id, reason: order.reason }, 'child stopped'),
           escalate: (_, order) =>
             this.reporter.error({
               source: `worker/${options.workerId}`,
@@ -98,7 +113,7 @@ export class Worker implements AsyncDisposable {
             }),
         },
       }),
-      { input: options.supervisor },
+      { input: options.supervisor, id: 'supervisor' },
     ).start();
     this.host = new SymbolHost({
       nc,
@@ -136,7 +151,10 @@ export class Worker implements AsyncDisposable {
       actors: this.services.queryHandlers(options.workerId),
       status: () => this.status(),
     });
-    this.metrics = new WorkerMetrics({ stats: () => workerStats(this), workerId: options.workerId });
+    this.metrics = new WorkerMetrics({
+      stats: () => workerStats(this),
+      workerId: options.workerId,
+    });
     this.janitor = new Janitor({
       intervalMs: options.janitorIntervalMs,
       log,
@@ -201,6 +219,7 @@ export class Worker implements AsyncDisposable {
     this.queries.start();
     await this.leases.start();
     this.#every(o.checkpointIntervalMs, () => this.#checkpointAll());
+    this.#every(stallCheckMs, () => this.#restartStalled());
     this.#every(o.housekeepingMs, () => {
       this.host.passivateIdle();
       this.nc.publish(systemSubjects.workers, encodeQuery(this.status()));
@@ -304,8 +323,13 @@ export class Worker implements AsyncDisposable {
     this.log.info({ partition, from: checkpoint.floor + 1 }, 'partition acquired');
   }
 
-  async #startConsumer(partition: number, checkpoint: PartitionCheckpoint): Promise<void> {
+  async #startConsumer(
+    partition: number,
+    checkpoint: PartitionCheckpoint,
+    startAfter?: number,
+  ): Promise<void> {
     const consumer = new PartitionConsumer(partition, {
+      ...(startAfter !== undefined && { startAfter }),
       js: this.#js,
       host: this.host,
       checkpoint,
@@ -329,6 +353,7 @@ export class Worker implements AsyncDisposable {
     if (this.#consumers.get(partition) !== consumer || this.#stopping !== null) return;
     if (!this.leases.owns(partition)) return;
     this.#consumers.delete(partition);
+    this.#resumeAfter.set(partition, consumer.processed);
     this.#supervise(
       childFailed(
         `partition/${partition}`,
@@ -343,12 +368,43 @@ export class Worker implements AsyncDisposable {
     if (!id.startsWith('partition/') || this.#stopping !== null) return;
     const partition = Number(id.slice('partition/'.length));
     const checkpoint = this.#checkpoints.get(partition);
-    if (checkpoint === undefined || !this.leases.owns(partition) || this.#consumers.has(partition)) {
+    if (
+      checkpoint === undefined ||
+      !this.leases.owns(partition) ||
+      this.#consumers.has(partition)
+    ) {
       return;
     }
-    this.#startConsumer(partition, checkpoint).catch((error: unknown) =>
-      this.#supervise(childFailed(id, 'consumer', 'starting', error)),
+    this.#startConsumer(partition, checkpoint, this.#resumeAfter.get(partition)).catch(
+      (error: unknown) => this.#supervise(childFailed(id, 'consumer', 'starting', error)),
     );
+  }
+
+  /**
+   * The client recreates an ordered consumer after missed heartbeats, but during a stream
+   * leader election the recreation can fail for good. A partition that received nothing for
+   * a while although the log has a message for it after its position is restarted there.
+   */
+  async #restartStalled(): Promise<void> {
+    const now = Date.now();
+    for (const [partition, consumer] of [...this.#consumers]) {
+      if (now - consumer.lastReceivedAt < stallCheckMs) continue;
+      const waiting = await this.#replayer.nextAfter(`md.tick.${partition}.>`, consumer.processed);
+      if (!waiting || this.#consumers.get(partition) !== consumer) continue;
+      const checkpoint = this.#checkpoints.get(partition);
+      if (checkpoint === undefined || !this.leases.owns(partition)) continue;
+      this.stalls++;
+      this.log.warn(
+        { partition, processed: consumer.processed },
+        'partition consumer stalled; restarting it',
+      );
+      this.#consumers.delete(partition);
+      this.#resumeAfter.set(partition, consumer.processed);
+      void consumer.stop();
+      await this.#startConsumer(partition, checkpoint, consumer.processed).catch((error: unknown) =>
+        this.#supervise(childFailed(`partition/${partition}`, 'consumer', 'starting', error)),
+      );
+    }
   }
 
   async #release(partition: number): Promise<void> {
@@ -361,6 +417,7 @@ export class Worker implements AsyncDisposable {
       await checkpoint.advance(this.host.floor(partition, consumer.processed));
     }
     this.#checkpoints.delete(partition);
+    this.#resumeAfter.delete(partition);
     this.log.info({ partition, floor: checkpoint?.floor }, 'partition released');
   }
 
@@ -368,6 +425,7 @@ export class Worker implements AsyncDisposable {
     const consumer = this.#consumers.get(partition);
     this.#consumers.delete(partition);
     this.#checkpoints.delete(partition);
+    this.#resumeAfter.delete(partition);
     void consumer?.stop();
     this.host.dropPartition(partition);
     this.reporter.error({
@@ -402,7 +460,9 @@ export class Worker implements AsyncDisposable {
 
   #anomaly(partition: number, anomaly: SequenceAnomaly): void {
     const missing =
-      anomaly.missingFrom === undefined ? '' : ` (missing ${anomaly.missingFrom}..${anomaly.missingTo})`;
+      anomaly.missingFrom === undefined
+        ? ''
+        : ` (missing ${anomaly.missingFrom}..${anomaly.missingTo})`;
     this.reporter.error({
       source: `partition/${partition}`,
       kind: 'sequence',
@@ -412,6 +472,11 @@ export class Worker implements AsyncDisposable {
   }
 
   #supervise(event: SupervisorEvent): void {
+    // While stopping, failures of parts being shut down are logged, not restarted.
+    if (this.#stopping !== null) {
+      this.log.debug({ event: event.type }, 'failure while stopping');
+      return;
+    }
     this.#supervisor.send(event);
   }
 
@@ -419,7 +484,9 @@ export class Worker implements AsyncDisposable {
     const timer = setInterval(() => {
       Promise.resolve()
         .then(run)
-        .catch((error: unknown) => this.reporter.failure(`worker/${this.options.workerId}`, 'timer', error));
+        .catch((error: unknown) =>
+          this.reporter.failure(`worker/${this.options.workerId}`, 'timer', error),
+        );
     }, ms);
     timer.unref();
     this.#timers.push(timer);

@@ -153,7 +153,8 @@ export class WorkerServices {
       });
     this.#subscriptions.push(
       control(`ctl.breaker.${this.sink.name}`, (message) => {
-        if (message.type !== 'breaker') throw new TypeError(`expected a breaker command, got ${message.type}`);
+        if (message.type !== 'breaker')
+          throw new TypeError(`expected a breaker command, got ${message.type}`);
         if (message.action === 'reset') this.sink.reset();
         else this.sink.isolate();
       }),

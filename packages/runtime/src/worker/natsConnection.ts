@@ -1,9 +1,7 @@
 import type { NatsConnection } from '@nats-io/nats-core';
 import { connect } from '@nats-io/transport-node';
 import type { Logger } from '../logger.js';
-
-/** Connection state as metrics and `sys.workers` report it. */
-export type ConnectionStatus = 'connected' | 'reconnecting' | 'disconnected' | 'closed';
+import type { ConnectionStatus } from '../metrics/metricsSource.js';
 
 /** Counters and state of a watched connection. */
 export interface ConnectionState {

@@ -2,8 +2,8 @@ import { hostname } from 'node:os';
 import type { SupervisorInput } from '@ballast/machines';
 import { maxPartitions } from '@ballast/protocol';
 import {
-  resolveSymbolActorOptions,
   type ResolvedSymbolActorOptions,
+  resolveSymbolActorOptions,
   type SymbolActorOptions,
 } from '../actors/symbolHostOptions.js';
 import { InvalidRuntimeOptionError } from '../errors.js';
@@ -78,7 +78,8 @@ export function resolveWorkerOptions(options: WorkerOptions): ResolvedWorkerOpti
   if (servers.length === 0) {
     throw new InvalidRuntimeOptionError('servers', '[]', 'at least one NATS URL');
   }
-  const workerId = options.workerId ?? `${hostname().replace(/[^-_a-zA-Z0-9]/g, '_')}-${process.pid}`;
+  const workerId =
+    options.workerId ?? `${hostname().replace(/[^-_a-zA-Z0-9]/g, '_')}-${process.pid}`;
   if (!workerIdPattern.test(workerId)) {
     throw new InvalidRuntimeOptionError('workerId', workerId, 'letters, digits, - and _, 1 to 64');
   }
@@ -105,7 +106,12 @@ export function resolveWorkerOptions(options: WorkerOptions): ResolvedWorkerOpti
     sink: options.sink ?? {},
     supervisor: options.supervisor ?? {},
   };
-  for (const key of ['checkpointIntervalMs', 'housekeepingMs', 'janitorIntervalMs', 'pullBatch'] as const) {
+  for (const key of [
+    'checkpointIntervalMs',
+    'housekeepingMs',
+    'janitorIntervalMs',
+    'pullBatch',
+  ] as const) {
     const value = resolved[key];
     if (!Number.isSafeInteger(value) || value < 1) {
       throw new InvalidRuntimeOptionError(key, value, 'an integer >= 1');

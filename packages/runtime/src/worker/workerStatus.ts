@@ -101,7 +101,11 @@ export function workerStats(worker: Worker): WorkerStats {
     leaseLost: worker.leases.counters.lost,
     breakers,
     breakerTransitions: { [worker.services.sink.name]: sink.transitions },
-    reloads: { ok: registry.reloads, failed: registry.reloadFailures, coalesced: registry.coalesced },
+    reloads: {
+      ok: registry.reloads,
+      failed: registry.reloadFailures,
+      coalesced: registry.coalesced,
+    },
     sequence,
     connection: { status: worker.connection.status, reconnects: worker.connection.reconnects },
     janitor: { runs: worker.janitor.counters.runs, trimmed: worker.janitor.counters.trimmed },

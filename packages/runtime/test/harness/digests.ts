@@ -1,6 +1,10 @@
 import { actorQuerySubject } from '@ballast/protocol';
 import type { NatsConnection } from '@nats-io/nats-core';
-import { decodeQuery, encodeQuery, type SymbolQueryReply } from '../../src/queries/queryMessages.js';
+import {
+  decodeQuery,
+  encodeQuery,
+  type SymbolQueryReply,
+} from '../../src/queries/queryMessages.js';
 
 /** Asks the owning worker for a symbol's state; `undefined` when nobody answered in time. */
 export async function querySymbol(

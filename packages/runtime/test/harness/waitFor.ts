@@ -11,7 +11,20 @@ export async function waitFor<T>(
   for (;;) {
     const value = await check();
     if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await sleep(everyMs);
+  }
+}
+
+/** Runs `attempt` until it resolves, up to `times` tries: for JetStream API calls during elections. */
+export async function retrying<T>(what: string, attempt: () => Promise<T>, times = 5): Promise<T> {
+  for (let i = 1; ; i++) {
+    try {
+      return await attempt();
+    } catch (error) {
+      if (i >= times) throw new Error(`${what} failed ${times} times`, { cause: error });
+      await sleep(1_000);
+    }
   }
 }
