@@ -120,18 +120,21 @@ describe('crash recovery (SIGKILL of the worker process)', () => {
       expect(feeding).toBe(false);
       const last = (await jsm.streams.info('TICKS')).state.last_seq;
       expect(last).toBe(30_000);
-      await waitFor(
-        'worker caught up with the whole log',
-        async () => {
-          const s = await status();
-          return s !== undefined && s.lag === 0 && s.partitions.length === P;
-        },
-        30_000,
-        100,
-      );
       const reference = await referenceFold({ js, partitions: P });
       expect(reference.size).toBe(100);
-      expect(await digestMismatches(nc, reference)).toEqual([]);
+      // The worker may still be catching up; its lag is the server's estimate, so wait on the
+      // digests themselves.
+      let problems: string[] = [];
+      await waitFor(
+        'every digest equal to the clean fold',
+        async () => {
+          problems = await digestMismatches(nc, reference);
+          return problems.length === 0;
+        },
+        30_000,
+        500,
+      ).catch(() => undefined);
+      expect(problems).toEqual([]);
       // I2: each crash re-reads at most the window the snapshot interval leaves open.
       console.log('replayable after each SIGKILL vs bound:', JSON.stringify(replays));
       for (const r of replays) expect(r.replayable).toBeLessThanOrEqual(r.bound);

@@ -78,13 +78,13 @@ export class CandleWindow {
   readonly counters: CandleCounters;
   private readonly ring: RingColumns<CandleField>;
   // Column references cached: `apply` runs once per tick per timeframe.
-  private readonly start: Float64Array;
-  private readonly open: Float64Array;
-  private readonly high: Float64Array;
-  private readonly low: Float64Array;
-  private readonly close: Float64Array;
-  private readonly volume: Float64Array;
-  private readonly trades: Float64Array;
+  private start!: Float64Array;
+  private open!: Float64Array;
+  private high!: Float64Array;
+  private low!: Float64Array;
+  private close!: Float64Array;
+  private volume!: Float64Array;
+  private trades!: Float64Array;
   private lastTickMs = Number.NEGATIVE_INFINITY;
 
   /**
@@ -95,14 +95,7 @@ export class CandleWindow {
     this.bucketMs = integerOption('bucketMs', options.bucketMs, 1);
     this.counters = options.counters ?? new CandleCounters();
     this.ring = new RingColumns(candleFields, integerOption('capacity', options.capacity, 1));
-    const c = this.ring.columns;
-    this.start = c.start;
-    this.open = c.open;
-    this.high = c.high;
-    this.low = c.low;
-    this.close = c.close;
-    this.volume = c.volume;
-    this.trades = c.trades;
+    this.bindColumns();
   }
 
   /** Most candles held. */
@@ -143,7 +136,7 @@ export class CandleWindow {
     const bucket = Math.floor(tsMs / this.bucketMs) * this.bucketMs;
     const ring = this.ring;
     if (ring.length === 0 || bucket > (this.start[ring.slotOfAge(0)] as number)) {
-      this.write(ring.pushSlot(), bucket, price, size);
+      this.write(this.bound(ring.pushSlot()), bucket, price, size);
       if (tsMs > this.lastTickMs) this.lastTickMs = tsMs;
       this.counters.opened++;
       return 'opened';
@@ -172,7 +165,7 @@ export class CandleWindow {
       ring.dropOldest();
       insertAt--;
     }
-    this.write(ring.insertAt(insertAt), bucket, price, size);
+    this.write(this.bound(ring.insertAt(insertAt)), bucket, price, size);
     this.counters.lateInserted++;
     return 'late-inserted';
   }
@@ -247,6 +240,7 @@ export class CandleWindow {
       throw new RingSnapshotError(`candle window snapshot is invalid: ${cause.message}`, { cause });
     }
     const ring = window.ring.load(snapshot);
+    window.bindColumns();
     let previous = Number.NEGATIVE_INFINITY;
     for (const slot of ring.slots()) {
       const start = window.start[slot] as number;
@@ -264,6 +258,24 @@ export class CandleWindow {
     }
     window.lastTickMs = snapshot.lastTickMs;
     return window;
+  }
+
+  // The columns are cached as fields for the hot path; the ring replaces them when it grows.
+  private bindColumns(): void {
+    const c = this.ring.columns;
+    this.start = c.start;
+    this.open = c.open;
+    this.high = c.high;
+    this.low = c.low;
+    this.close = c.close;
+    this.volume = c.volume;
+    this.trades = c.trades;
+  }
+
+  // Rebinds after a push or insert that may have grown the ring; returns the slot.
+  private bound(slot: number): number {
+    if (this.start !== this.ring.columns.start) this.bindColumns();
+    return slot;
   }
 
   private write(slot: number, bucket: number, price: number, size: number): void {

@@ -61,11 +61,41 @@ describe('RingColumns', () => {
     expect(() => RingColumns.restore({ ...good, length: 3 })).toThrow(RingSnapshotError);
     expect(() => RingColumns.restore({ ...good, head: 2 })).toThrow(RingSnapshotError);
     expect(() =>
-      RingColumns.restore({ ...good, columns: { ...good.columns, ts: new Float64Array(1) } }),
+      RingColumns.restore({ ...good, columns: { ...good.columns, ts: new Float64Array(3) } }),
     ).toThrow(
-      'snapshot column "ts" must be a Float64Array of length 2; got Float64Array of length 1',
+      'snapshot column "ts" must be a Float64Array of length 1 (or 2); got Float64Array of length 3',
     );
     expect(() => new RingColumns(['ts', 'qty'], 2).load(good as never)).toThrow(RingSnapshotError);
+  });
+
+  it('grows with its rows and snapshots only what it holds, across the wrap', () => {
+    const ring = new RingColumns(fields, 1_000);
+    for (let i = 0; i < 100; i++) ring.push({ ts: i, price: i * 2 });
+    const sparse = ring.snapshot();
+    expect(sparse.columns.ts.length).toBe(100);
+    expect(RingColumns.restore(sparse).toArray()).toEqual(ring.toArray());
+    for (let i = 100; i < 2_500; i++) ring.push({ ts: i, price: i * 2 });
+    expect(ring.length).toBe(1_000);
+    expect(ring.get('ts', 0)).toBe(2_499);
+    expect(ring.get('ts', 999)).toBe(1_500);
+    const full = ring.snapshot();
+    expect(full.columns.price.length).toBe(1_000);
+    expect(RingColumns.restore(full).toArray()).toEqual(ring.toArray());
+  });
+
+  it('loads the earlier full-capacity layout (columns in slot order with head)', () => {
+    const legacy = {
+      fields,
+      capacity: 4,
+      head: 1,
+      length: 3,
+      columns: { ts: Float64Array.of(30, 0, 10, 20), price: Float64Array.of(3, 0, 1, 2) },
+    };
+    expect(RingColumns.restore(legacy).toArray()).toEqual([
+      { ts: 10, price: 1 },
+      { ts: 20, price: 2 },
+      { ts: 30, price: 3 },
+    ]);
   });
 
   it('snapshots are copies', () => {

@@ -2,25 +2,27 @@ import { InvalidOptionError, RingSnapshotError, StreamsError } from './errors.js
 import { integerOption } from './options.js';
 
 /**
- * The state of a {@link RingColumns}, for persistence: copies of the columns in slot order
- * plus where the entries are. Typed arrays, so a codec can write them as raw bytes.
+ * The state of a {@link RingColumns}, for persistence: the rows, column by column, oldest
+ * first. Typed arrays, so a codec can write them as raw bytes. (`load` also reads the earlier
+ * layout: full-capacity columns in slot order with `head`.)
  */
 export interface RingSnapshot<TField extends string> {
   readonly fields: readonly TField[];
   readonly capacity: number;
-  /** The slot the next push writes; when full, also the oldest entry's slot. */
+  /** The slot the next push writes in this layout; when full, also the oldest entry's slot. */
   readonly head: number;
   /** Entries held, `0..capacity`. */
   readonly length: number;
-  /** One `capacity`-long column per field, indexed by slot. */
+  /** One `length`-long column per field, oldest row first. */
   readonly columns: Readonly<Record<TField, Float64Array>>;
 }
 
 /**
- * A fixed-capacity ring of numeric rows stored column by column: one `Float64Array` per field,
- * all views of one `ArrayBuffer` allocated at construction. A row costs exactly
- * `8 * fields.length` bytes and no object; pushing into a full ring overwrites the oldest row,
- * so the bound holds at insert and nothing grows afterwards.
+ * A bounded ring of numeric rows stored column by column: one `Float64Array` per field, all
+ * views of one `ArrayBuffer`. A row costs exactly `8 * fields.length` bytes and no object;
+ * pushing into a full ring overwrites the oldest row, so the bound holds at insert. The buffer
+ * starts at 16 rows and doubles as rows arrive, up to `capacity`: thousands of sparse windows
+ * (symbols that trade rarely) cost what they hold, not what they could hold.
  *
  * Rows are addressed by slot (an index into the columns). `slotAt(position)` counts from the
  * oldest row, `slotOfAge(age)` from the newest; both are O(1).
@@ -33,8 +35,9 @@ export interface RingSnapshot<TField extends string> {
 export class RingColumns<TField extends string> {
   readonly fields: readonly TField[];
   readonly capacity: number;
-  /** The raw columns, indexed by slot (not by age): read them through `slotAt`/`slotOfAge`. */
-  readonly columns: Readonly<Record<TField, Float64Array>>;
+  private cols: Record<TField, Float64Array>;
+  /** Rows allocated: grows by doubling up to `capacity`, so a sparse ring costs little. */
+  private allocated: number;
   private start = 0;
   private count = 0;
 
@@ -46,16 +49,16 @@ export class RingColumns<TField extends string> {
   constructor(fields: readonly TField[], capacity: number) {
     this.capacity = integerOption('capacity', capacity, 1);
     this.fields = checkFields(fields);
-    const buffer = new ArrayBuffer(capacity * fields.length * Float64Array.BYTES_PER_ELEMENT);
-    const columns = {} as Record<TField, Float64Array>;
-    fields.forEach((field, i) => {
-      columns[field] = new Float64Array(
-        buffer,
-        i * capacity * Float64Array.BYTES_PER_ELEMENT,
-        capacity,
-      );
-    });
-    this.columns = columns;
+    this.allocated = Math.min(this.capacity, initialRows);
+    this.cols = allocateColumns(this.fields, this.allocated);
+  }
+
+  /**
+   * One `Float64Array` per field, indexed by slot. The arrays are replaced when the ring grows
+   * (at most log2(capacity / 16) times), so re-read them after `pushSlot` or `insertAt`.
+   */
+  get columns(): Readonly<Record<TField, Float64Array>> {
+    return this.cols;
   }
 
   /** Rows held, `0..capacity`. */
@@ -87,7 +90,7 @@ export class RingColumns<TField extends string> {
    */
   push(row: Readonly<Record<TField, number>>): number {
     const slot = this.pushSlot();
-    for (const field of this.fields) this.columns[field][slot] = row[field];
+    for (const field of this.fields) this.cols[field][slot] = row[field];
     return slot;
   }
 
@@ -103,6 +106,7 @@ export class RingColumns<TField extends string> {
    */
   pushSlot(): number {
     if (this.count < this.capacity) {
+      if (this.count === this.allocated) this.grow();
       return this.wrap(this.start + this.count++);
     }
     const slot = this.start;
@@ -129,10 +133,11 @@ export class RingColumns<TField extends string> {
       );
     }
     this.checkPosition(position, this.count + 1, 'position');
+    if (this.count === this.allocated) this.grow();
     this.count++;
     if (position < this.count - 1 - position) {
       // Move the older rows one slot toward the tail: the free slot is just before the oldest.
-      this.start = this.wrap(this.start - 1 + this.capacity);
+      this.start = this.wrap(this.start - 1 + this.allocated);
       for (let p = 0; p < position; p++) this.copySlot(this.slotAt(p + 1), this.slotAt(p));
     } else {
       for (let p = this.count - 1; p > position; p--)
@@ -187,7 +192,7 @@ export class RingColumns<TField extends string> {
    * ring.get('price', 0); // newest price
    */
   get(field: TField, age: number): number {
-    return this.columns[field][this.slotOfAge(age)] as number;
+    return this.cols[field][this.slotOfAge(age)] as number;
   }
 
   /**
@@ -235,31 +240,30 @@ export class RingColumns<TField extends string> {
   }
 
   /**
-   * Copies the state out for persistence.
+   * Copies the rows out, oldest first, `length` rows per column: a snapshot costs what the
+   * ring holds, not its capacity. `head` is where the next row would go in that layout.
    *
    * @example
-   * await kv.put(key, encode(ring.snapshot()));
+   * const saved = ring.snapshot();
+   * RingColumns.restore(saved).toArray(); // same rows
    */
   snapshot(): RingSnapshot<TField> {
     const columns = {} as Record<TField, Float64Array>;
-    for (const field of this.fields) columns[field] = this.columns[field].slice();
+    for (const field of this.fields) {
+      const column = new Float64Array(this.count);
+      let p = 0;
+      for (const slot of this.slots()) column[p++] = this.cols[field][slot] as number;
+      columns[field] = column;
+    }
     return {
       fields: [...this.fields],
       capacity: this.capacity,
-      head: this.head,
+      head: this.count === this.capacity ? 0 : this.count,
       length: this.count,
       columns,
     };
   }
 
-  /**
-   * Builds a ring from a snapshot, copying its columns.
-   *
-   * @throws {RingSnapshotError} when capacity, head, length or a column disagree
-   * @throws {InvalidOptionError} when the snapshot's field list or capacity is not valid
-   * @example
-   * const ring = RingColumns.restore(decode(await kv.get(key)));
-   */
   static restore<TField extends string>(snapshot: RingSnapshot<TField>): RingColumns<TField> {
     return new RingColumns(snapshot.fields, snapshot.capacity).load(snapshot);
   }
@@ -291,36 +295,58 @@ export class RingColumns<TField extends string> {
     if (!Number.isInteger(head) || head < 0 || head >= capacity) {
       throw new RingSnapshotError(`snapshot head must be in 0..${capacity - 1}; got ${head}`);
     }
+    // Two layouts: `length` rows oldest first (what snapshot() writes), or a full-capacity
+    // ring with `head` (the layout of earlier snapshots).
+    const compact =
+      (snapshot.columns[fields[0] as TField] as unknown as { length?: number })?.length === length;
+    const rows = compact ? length : capacity;
     for (const field of fields) {
       const column = snapshot.columns[field];
-      if (!(column instanceof Float64Array) || column.length !== capacity) {
+      if (!(column instanceof Float64Array) || column.length !== rows) {
         throw new RingSnapshotError(
-          `snapshot column "${field}" must be a Float64Array of length ${capacity}; got ${describe(column)}`,
+          `snapshot column "${field}" must be a Float64Array of length ${length} (or ${capacity}); got ${describe(column)}`,
         );
       }
     }
-    for (const field of fields) this.columns[field].set(snapshot.columns[field]);
+    this.allocated = Math.min(capacity, Math.max(rows, initialRows));
+    this.cols = allocateColumns(this.fields, this.allocated);
+    for (const field of fields) this.cols[field].set(snapshot.columns[field]);
     this.count = length;
-    this.start = this.wrap(head - length + capacity);
+    this.start = compact ? 0 : this.wrap(head - length + capacity);
     return this;
+  }
+
+  // Doubles the allocation and lays the rows out oldest first from slot 0.
+  private grow(): void {
+    const next = Math.min(this.capacity, this.allocated * 2);
+    const cols = allocateColumns(this.fields, next);
+    for (const field of this.fields) {
+      const from = this.cols[field];
+      const to = cols[field];
+      let p = 0;
+      for (const slot of this.slots()) to[p++] = from[slot] as number;
+    }
+    this.cols = cols;
+    this.allocated = next;
+    this.start = 0;
   }
 
   private rowAtSlot(slot: number): Record<TField, number> {
     const row = {} as Record<TField, number>;
-    for (const field of this.fields) row[field] = this.columns[field][slot] as number;
+    for (const field of this.fields) row[field] = this.cols[field][slot] as number;
     return row;
   }
 
   private copySlot(from: number, to: number): void {
     for (const field of this.fields) {
-      const column = this.columns[field];
+      const column = this.cols[field];
       column[to] = column[from] as number;
     }
   }
 
-  // Indexes stay within [0, 2 * capacity), so one subtraction replaces a modulo.
+  // Indexes stay within [0, 2 * allocated), so one subtraction replaces a modulo.
   private wrap(index: number): number {
-    return index >= this.capacity ? index - this.capacity : index;
+    return index >= this.allocated ? index - this.allocated : index;
   }
 
   private checkPosition(value: number, limit: number, name: string): void {
@@ -331,6 +357,22 @@ export class RingColumns<TField extends string> {
       );
     }
   }
+}
+
+// Rows a new ring allocates; it doubles from here as rows arrive.
+const initialRows = 16;
+
+function allocateColumns<TField extends string>(
+  fields: readonly TField[],
+  rows: number,
+): Record<TField, Float64Array> {
+  // One buffer for all columns: one allocation, and the columns sit next to each other.
+  const buffer = new ArrayBuffer(rows * fields.length * Float64Array.BYTES_PER_ELEMENT);
+  const columns = {} as Record<TField, Float64Array>;
+  fields.forEach((field, i) => {
+    columns[field] = new Float64Array(buffer, i * rows * Float64Array.BYTES_PER_ELEMENT, rows);
+  });
+  return columns;
 }
 
 function checkFields<TField extends string>(fields: readonly TField[]): readonly TField[] {
