@@ -2,6 +2,7 @@ import {
   type CandleClosedParams,
   type PersistSnapshotParams,
   type SymbolBook,
+  type SymbolCacheInput,
   symbolCache,
   symbolLifecycle,
   type TooOldParams,
@@ -273,18 +274,17 @@ export class SymbolHost {
     }
     const subjects = Object.fromEntries(timeframes.map((tf) => [tf, candleSubject(tf, symbol)]));
     const entry = new SymbolEntry(symbol, partition, loaded.revision, subjects);
-    const actor = createActor(this.#machine, {
-      input: {
-        symbol,
-        book: this.#o.book,
-        ...(loaded.found && { restore: loaded.snapshot }),
-        expiresAt: this.#d.context.expiresAt(symbol),
-        snapshotEveryEvents: this.#o.snapshotEveryEvents,
-        snapshotIntervalMs: this.#o.snapshotIntervalMs,
-        idleAfterMs: this.#o.idleAfterMs,
-        housekeepingMs: this.#o.housekeepingMs,
-      },
-    });
+    const input: { -readonly [K in keyof SymbolCacheInput]: SymbolCacheInput[K] } = {
+      symbol,
+      book: this.#o.book,
+      ...(loaded.found && { restore: loaded.snapshot }),
+      expiresAt: this.#d.context.expiresAt(symbol),
+      snapshotEveryEvents: this.#o.snapshotEveryEvents,
+      snapshotIntervalMs: this.#o.snapshotIntervalMs,
+      idleAfterMs: this.#o.idleAfterMs,
+      housekeepingMs: this.#o.housekeepingMs,
+    };
+    const actor = createActor(this.#machine, { input });
     entry.actor = actor;
     entry.subscription = actor.subscribe({
       complete: () => {
@@ -295,6 +295,9 @@ export class SymbolHost {
     this.#current.set(symbol, entry);
     this.#byPartition[partition]?.add(entry);
     actor.start();
+    // XState keeps the input for the actor's life; the decoded snapshot is only needed to build
+    // the context, which start() just did.
+    delete input.restore;
     this.counters.hydrations++;
     const from = loaded.found ? loaded.snapshot.lastAppliedSeq + 1 : 1;
     let replayed = 0;
