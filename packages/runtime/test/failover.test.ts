@@ -6,7 +6,7 @@ import { TickPublisher } from '../src/ingest/TickPublisher.js';
 import { silentLogger } from '../src/logger.js';
 import { referenceFold } from '../src/reference/referenceFold.js';
 import { Worker } from '../src/worker/Worker.js';
-import { digestMismatches } from './harness/digests.js';
+import { digestMismatchesEventually } from './harness/digests.js';
 import { seededTicks, symbols } from './harness/seededFeed.js';
 import { waitFor } from './harness/waitFor.js';
 import { spawnWorker } from './harness/workerProcess.js';
@@ -58,17 +58,7 @@ describe('failover between two workers', () => {
       expect(takeover).toBeLessThanOrEqual(leaseTtlMs + 2_000);
       const reference = await referenceFold({ js, partitions: P });
       expect(reference.size).toBe(80);
-      let problems: string[] = [];
-      await waitFor(
-        'every digest equal to the clean fold',
-        async () => {
-          problems = await digestMismatches(nc, reference);
-          return problems.length === 0;
-        },
-        20_000,
-        500,
-      ).catch(() => undefined);
-      expect(problems).toEqual([]);
+      expect(await digestMismatchesEventually(nc, reference, 20_000)).toEqual([]);
     } finally {
       await victim.kill('SIGKILL');
       await nc.close();

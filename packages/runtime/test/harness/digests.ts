@@ -49,3 +49,21 @@ export async function digestMismatches(
   }
   return problems;
 }
+
+/**
+ * Waits until every symbol answers with the clean fold's digest (a worker may still be
+ * catching up, or re-claiming partitions after a fault), then returns the last differences:
+ * empty when they all matched within `timeoutMs`.
+ */
+export async function digestMismatchesEventually(
+  nc: NatsConnection,
+  reference: ReadonlyMap<string, { digest: string; lastSeq: number }>,
+  timeoutMs: number,
+): Promise<string[]> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const problems = await digestMismatches(nc, reference);
+    if (problems.length === 0 || Date.now() > deadline) return problems;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+}
