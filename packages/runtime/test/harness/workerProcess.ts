@@ -32,10 +32,10 @@ export async function spawnWorker(
     err = (err + chunk).slice(-20_000);
   });
   const started = await new Promise<{ http?: string }>((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`worker ${id} did not start:\n${err}`)),
-      timeoutMs,
-    );
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL'); // never leave a half-started worker behind
+      reject(new Error(`worker ${id} did not start within ${timeoutMs} ms:\n${err}`));
+    }, timeoutMs);
     let out = '';
     child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
       out += chunk;
