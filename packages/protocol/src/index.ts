@@ -25,6 +25,7 @@ export { decodeErrorEntry, encodeErrorEntry } from './messages/errorEntry.js';
 export type { Tick } from './messages/tick.js';
 export { decodeTick, encodeTick, tickMessageId } from './messages/tick.js';
 export { fnv1a32, maxPartitions, partition } from './partition.js';
+export { decodePlain, encodePlain } from './plainValue.js';
 export { decodeSnapshot, defaultSnapshotMaxBytes, encodeSnapshot } from './snapshot.js';
 export type { ActorQuerySubject } from './subjects/actorSubjects.js';
 export {

@@ -1,6 +1,6 @@
+import { decodePlain } from '@ballast/protocol';
 import { pack } from 'msgpackr';
 import { describe, expect, it } from 'vitest';
-import { unpackPlain } from '../codec/plainMsgpack.js';
 import { InvalidInstrumentError } from './instrumentErrors.js';
 import {
   assertInstrumentSymbol,
@@ -16,7 +16,7 @@ describe('instrumentRecord', () => {
     const bytes = encodeInstrumentRecord(record);
     // fixmap with 3 entries: no msgpackr record extension (0xd4..) in front.
     expect(bytes[0]).toBe(0x83);
-    expect(unpackPlain(bytes)).toEqual(record);
+    expect(decodePlain(bytes)).toEqual(record);
     expect(decodeInstrumentRecord(bytes, 'AAPL-C-190')).toEqual(record);
     expect(decodeInstrumentRecord(encodeInstrumentRecord({ ...record, expiresAt: null }))).toEqual({
       ...record,
@@ -59,7 +59,7 @@ describe('instrumentRecord', () => {
     [
       'trailing bytes',
       new Uint8Array([...pack({ symbol: 'BTC', addedAt: at }), 0x01]),
-      /exactly one/,
+      /not one MessagePack value/,
     ],
     ['an oversize value', new Uint8Array(2_000), /at most 1024 bytes/],
   ])('refuses %s with an InvalidInstrumentError naming it', (_name, bytes, message) => {

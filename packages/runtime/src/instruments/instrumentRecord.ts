@@ -1,5 +1,10 @@
-import { assertSymbol, maxTimestamp, minTimestamp } from '@ballast/protocol';
-import { packPlain, unpackPlain } from '../codec/plainMsgpack.js';
+import {
+  assertSymbol,
+  decodePlain,
+  encodePlain,
+  maxTimestamp,
+  minTimestamp,
+} from '@ballast/protocol';
 import { InvalidInstrumentError } from './instrumentErrors.js';
 
 /**
@@ -53,7 +58,7 @@ export function assertInstrumentSymbol(symbol: string): void {
  * await kv.put('AAPL', encodeInstrumentRecord({ symbol: 'AAPL', expiresAt: null, addedAt: Date.now() }));
  */
 export function encodeInstrumentRecord(record: InstrumentRecord): Uint8Array {
-  return packPlain(checkedRecord(record, undefined));
+  return encodePlain(checkedRecord(record, undefined));
 }
 
 /**
@@ -77,7 +82,7 @@ export function decodeInstrumentRecord(bytes: Uint8Array, key?: string): Instrum
   }
   let value: unknown;
   try {
-    value = unpackPlain(bytes);
+    value = decodePlain(bytes);
   } catch (error) {
     throw new InvalidInstrumentError(
       'value',

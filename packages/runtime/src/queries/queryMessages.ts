@@ -1,10 +1,6 @@
 import type { LastQuote, SymbolLifecycle } from '@ballast/machines';
-import { isTimeframe, type Timeframe } from '@ballast/protocol';
+import { decodePlain, encodePlain, isTimeframe, type Timeframe } from '@ballast/protocol';
 import type { Candle } from '@ballast/streams';
-import { Packr } from 'msgpackr';
-
-// Plain maps, like every wire message (I5): any MessagePack library decodes them.
-const packr = new Packr({ useRecords: false, mapsAsObjects: true });
 
 /** What a symbol query may ask: which timeframe, how many candles (newest last). */
 export interface SymbolQueryRequest {
@@ -46,7 +42,7 @@ export const maxQueryLimit = 1_440;
  * nc.request(actorQuerySubject('symbol', 'AAPL'), encodeQuery({ tf: '5m', limit: 10 }));
  */
 export function encodeQuery(message: object): Uint8Array {
-  return packr.pack(message);
+  return encodePlain(message);
 }
 
 /**
@@ -56,7 +52,8 @@ export function encodeQuery(message: object): Uint8Array {
  * const reply = decodeQuery(msg.data) as SymbolQueryReply;
  */
 export function decodeQuery(bytes: Uint8Array): unknown {
-  return packr.unpack(bytes);
+  // A reply with 1,440 candles is ~150 KB: above the 64 KiB message default, below NATS's 1 MiB.
+  return decodePlain(bytes, { maxBytes: 1024 * 1024 });
 }
 
 /**
@@ -68,7 +65,7 @@ export function decodeQuery(bytes: Uint8Array): unknown {
  */
 export function parseSymbolQuery(bytes: Uint8Array): Required<SymbolQueryRequest> {
   if (bytes.length === 0) return { tf: '1m', limit: defaultQueryLimit };
-  const value = packr.unpack(bytes) as Record<string, unknown> | null;
+  const value = decodePlain(bytes) as Record<string, unknown> | null;
   if (value === null || typeof value !== 'object') {
     throw new TypeError('query request must be a msgpack map like { tf: "1m", limit: 100 }');
   }

@@ -1,4 +1,4 @@
-import { packPlain, unpackPlain } from '../codec/plainMsgpack.js';
+import { decodePlain, encodePlain } from '@ballast/protocol';
 
 /**
  * The subject closed candles are sent to, by request/reply, one `encodeCandle` message per
@@ -24,7 +24,7 @@ const maxErrorLength = 4_096;
  */
 export function encodeSinkReply(reply: SinkReply): Uint8Array {
   if (reply.ok) return new Uint8Array(0);
-  return packPlain({ ok: false, error: reply.error.slice(0, maxErrorLength) });
+  return encodePlain({ ok: false, error: reply.error.slice(0, maxErrorLength) });
 }
 
 /**
@@ -39,7 +39,7 @@ export function decodeSinkReply(bytes: Uint8Array): SinkReply {
   if (bytes.length === 0) return { ok: true };
   let value: unknown;
   try {
-    value = unpackPlain(bytes);
+    value = decodePlain(bytes);
   } catch (error) {
     return { ok: false, error: `undecodable sink reply (${(error as Error).message})` };
   }
