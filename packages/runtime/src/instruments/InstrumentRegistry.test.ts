@@ -1,4 +1,3 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { NatsServer } from '@ballast/nats';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { type KV, Kvm } from '@nats-io/kv';
@@ -6,7 +5,8 @@ import type { NatsConnection } from '@nats-io/nats-core';
 import { connect } from '@nats-io/transport-node';
 import { pack } from 'msgpackr';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { SimulatedClock } from 'xstate';
+import { clockAt } from '../../test/harness/clockAt.js';
+import { until } from '../../test/harness/waitFor.js';
 import { silentLogger } from '../logger.js';
 import { decodeActorState } from '../state/persistedActorState.js';
 import { ensureTopology } from '../topology.js';
@@ -14,25 +14,6 @@ import { InstrumentRegistry } from './InstrumentRegistry.js';
 import { InvalidInstrumentError, RegistryFullError } from './instrumentErrors.js';
 import { encodeInstrumentRecord } from './instrumentRecord.js';
 import type { InstrumentChange, InstrumentRegistryOptions } from './instrumentRegistryTypes.js';
-
-/** Polls until `condition` holds; fails with `what` after `timeoutMs`. */
-async function until(
-  what: string,
-  condition: () => boolean | Promise<boolean>,
-  timeoutMs = 15_000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(5);
-  }
-}
-
-function clockAt(ms: number): SimulatedClock {
-  const clock = new SimulatedClock();
-  clock.set(ms);
-  return clock;
-}
 
 let server: NatsServer;
 let nc: NatsConnection;

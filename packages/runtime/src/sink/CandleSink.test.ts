@@ -1,4 +1,3 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { CandleClosedParams } from '@ballast/machines';
 import { NatsServer } from '@ballast/nats';
 import { decodeCandle } from '@ballast/protocol';
@@ -7,7 +6,8 @@ import type { KV } from '@nats-io/kv';
 import type { Msg, NatsConnection, Subscription } from '@nats-io/nats-core';
 import { connect } from '@nats-io/transport-node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { SimulatedClock } from 'xstate';
+import { clockAt } from '../../test/harness/clockAt.js';
+import { until } from '../../test/harness/waitFor.js';
 import { silentLogger } from '../logger.js';
 import { decodeActorState, encodeActorState } from '../state/persistedActorState.js';
 import { ensureTopology } from '../topology.js';
@@ -32,25 +32,6 @@ function closed(i: number, symbol = 'AAPL'): CandleClosedParams {
       trades: 3,
     },
   };
-}
-
-/** Polls until `condition` holds; fails the test with `what` after `timeoutMs`. */
-async function until(
-  what: string,
-  condition: () => boolean | Promise<boolean>,
-  timeoutMs = 10_000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(5);
-  }
-}
-
-function clockAt(ms: number): SimulatedClock {
-  const clock = new SimulatedClock();
-  clock.set(ms);
-  return clock;
 }
 
 /** Every offered candle is accounted for exactly once. */

@@ -1,7 +1,8 @@
 import { breakerStateName, circuitBreaker, reloader } from '@ballast/machines';
 import type { KV, KvEntry } from '@nats-io/kv';
 import { describe, expect, it } from 'vitest';
-import { createActor, SimulatedClock } from 'xstate';
+import { createActor, type SimulatedClock } from 'xstate';
+import { clockAt } from '../../test/harness/clockAt.js';
 import { InvalidRuntimeOptionError } from '../errors.js';
 import { silentLogger } from '../logger.js';
 import {
@@ -54,12 +55,6 @@ function memoryKv() {
 
 const asKv = (kv: ReturnType<typeof memoryKv>) => kv as unknown as KV;
 const key = 'breaker.w1.candleSink';
-
-function clockAt(ms: number): SimulatedClock {
-  const clock = new SimulatedClock();
-  clock.set(ms);
-  return clock;
-}
 
 function openBreaker(clock: SimulatedClock) {
   const actor = createActor(circuitBreaker, {

@@ -28,3 +28,12 @@ export async function retrying<T>(what: string, attempt: () => Promise<T>, times
     }
   }
 }
+
+/** {@link waitFor} for a boolean condition, polled every 5 ms (unit tests on a local server). */
+export async function until(
+  what: string,
+  condition: () => boolean | Promise<boolean>,
+  timeoutMs = 15_000,
+): Promise<void> {
+  await waitFor(what, condition, timeoutMs, 5);
+}
