@@ -1,10 +1,12 @@
 #!/usr/bin/env node
 // One Ballast worker as a process: what `ballast up` starts N of, and what the crash tests
 // SIGKILL. Prints one JSON line `{"event":"started",...}` on stdout once it serves.
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { Worker } from '../dist/index.js';
 
 const usage = `usage: ballast-worker --nats <url>[,<url>...] [options]
+  --creds <file>                 credentials JSON {"user","password"} (default: none)
   --id <worker-id>               stable id (default <host>-<pid>)
   --partitions <n>               partition count P (default 16)
   --replicas <1|3>               stream replicas (default 1)
@@ -27,6 +29,7 @@ try {
   ({ values } = parseArgs({
     options: {
       nats: { type: 'string' },
+      creds: { type: 'string' },
       id: { type: 'string' },
       partitions: { type: 'string' },
       replicas: { type: 'string' },
@@ -60,12 +63,25 @@ const int = (name) => {
 const defined = (object) =>
   Object.fromEntries(Object.entries(object).filter(([, v]) => v !== undefined));
 
+let auth;
+if (values.creds !== undefined) {
+  try {
+    const { user, password } = JSON.parse(readFileSync(values.creds, 'utf8'));
+    if (typeof user !== 'string' || typeof password !== 'string')
+      throw new Error('not {"user","password"}');
+    auth = { user, pass: password };
+  } catch (error) {
+    fail(`--creds ${values.creds}: ${error.message}`);
+  }
+}
+
 let worker;
 try {
   worker = await Worker.start(
     defined({
       servers: values.nats.split(','),
       workerId: values.id,
+      auth,
       partitions: int('partitions'),
       checkpointIntervalMs: int('checkpoint-interval-ms'),
       http: values['http-port'] === undefined ? undefined : { port: int('http-port') },

@@ -16,6 +16,11 @@ export interface WorkerStatus {
   readonly heapUsed: number;
   readonly connection: string;
   readonly breakers: Readonly<Record<string, number>>;
+  /** Closed candles the sink breaker dropped (OPEN, or its queue full). */
+  readonly sinkDropped: number;
+  /** Dead letters (bad input, duplicates, too-old ticks) and errors reported since start. */
+  readonly deadLetters: number;
+  readonly errors: number;
   readonly httpUrl: string | null;
 }
 
@@ -29,6 +34,8 @@ export function workerStatus(worker: Worker): WorkerStatus {
   const memory = process.memoryUsage();
   let lag = 0;
   for (const consumer of worker.consumers().values()) lag += consumer.lag;
+  const sink = worker.services.sink.counters;
+  const reporter = worker.reporter.counters;
   return {
     v: 1,
     worker: worker.options.workerId,
@@ -43,6 +50,9 @@ export function workerStatus(worker: Worker): WorkerStatus {
     heapUsed: memory.heapUsed,
     connection: worker.connection.status,
     breakers: worker.services.breakerStates(),
+    sinkDropped: sink.dropped + sink.overflowed,
+    deadLetters: sum(reporter.deadLetters),
+    errors: sum(reporter.errors),
     httpUrl: worker.httpUrl ?? null,
   };
 }
@@ -110,4 +120,10 @@ export function workerStats(worker: Worker): WorkerStats {
     connection: { status: worker.connection.status, reconnects: worker.connection.reconnects },
     janitor: { runs: worker.janitor.counters.runs, trimmed: worker.janitor.counters.trimmed },
   };
+}
+
+function sum(counts: Readonly<Record<string, number>>): number {
+  let total = 0;
+  for (const n of Object.values(counts)) total += n;
+  return total;
 }
