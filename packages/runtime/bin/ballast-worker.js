@@ -107,6 +107,14 @@ process.stdout.write(
   `${JSON.stringify({ event: 'started', worker: worker.options.workerId, http: worker.httpUrl, pid: process.pid })}\n`,
 );
 
+// Started by `ballast up`: if it dies without stopping us (SIGKILL), stop as if told to.
+if (process.env.BALLAST_EXIT_WITH_PARENT === '1') {
+  const parent = process.ppid;
+  setInterval(() => {
+    if (process.ppid !== parent) process.kill(process.pid, 'SIGTERM');
+  }, 1_000).unref();
+}
+
 let stopping = false;
 for (const signal of ['SIGINT', 'SIGTERM']) {
   process.on(signal, () => {
