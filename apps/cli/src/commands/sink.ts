@@ -1,8 +1,8 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { CliError, UsageError } from '../cli/CliError.js';
 import { commandConfig, flagParsers } from '../cli/commandConfig.js';
+import { onStopSignal } from '../cli/onStopSignal.js';
 import { connectCli } from '../nats/connectCli.js';
-import { onStopSignal } from '../sink/onStopSignal.js';
 import { requestSinkSettings } from '../sink/requestSinkSettings.js';
 import { SinkService } from '../sink/SinkService.js';
 import { maxSinkLatencyMs, type SinkFaultsPatch, type SinkSettings } from '../sink/sinkSettings.js';

@@ -2,10 +2,10 @@ import { errors, type Subscription } from '@nats-io/nats-core';
 import { Command, InvalidArgumentError } from 'commander';
 import { CliError, UsageError } from '../cli/CliError.js';
 import { commandConfig, flagParsers } from '../cli/commandConfig.js';
+import { onStopSignal } from '../cli/onStopSignal.js';
 import { type RawEncoding, rawEncodings, renderMessage } from '../messages/renderMessage.js';
 import { connectCli } from '../nats/connectCli.js';
 import { permissionDenied } from '../nats/PermissionWatch.js';
-import { onStopSignal } from '../sink/onStopSignal.js';
 
 interface SubFlags {
   readonly json?: boolean;
