@@ -31,8 +31,9 @@ describe('CandlePublisher', () => {
     const nc = await connect({ servers: server.url });
     const received: { subject: string; close: number }[] = [];
     const sub = nc.subscribe('md.candle.>', {
-      callback: (_, msg) =>
-        received.push({ subject: msg.subject, close: decodeCandle(msg.data).close }),
+      callback: (_, msg) => {
+        received.push({ subject: msg.subject, close: decodeCandle(msg.data).close });
+      },
     });
     await nc.flush();
     const publisher = new CandlePublisher(nc, ['1m'], 60_000);
@@ -65,7 +66,11 @@ describe('CandlePublisher', () => {
   it('publishes coalesced timeframes when due, a bounded number of symbols per flush', async () => {
     const nc = await connect({ servers: server.url });
     let published = 0;
-    const sub = nc.subscribe('md.candle.>', { callback: () => published++ });
+    const sub = nc.subscribe('md.candle.>', {
+      callback: () => {
+        published++;
+      },
+    });
     await nc.flush();
     const publisher = new CandlePublisher(nc, [], 60_000);
     try {

@@ -44,8 +44,21 @@ export interface SymbolHostCounters {
   failed: number;
   conflicts: number;
   snapshotFailures: number;
-  /** Times the consumer waited because too many final snapshots were being written. */
+  /** Times a hydration waited because too many final snapshots were being written. */
   passivationBackpressure: number;
+  /** Hydrations in progress now (every partition, queries included). */
+  hydrating: number;
+  /** Most hydrations in progress at once so far. */
+  maxHydrating: number;
+}
+
+/** A hydration in progress, shared by everyone who asks for the same symbol meanwhile. */
+interface Activation {
+  readonly promise: Promise<SymbolEntry | null>;
+  /** Whether it creates an actor for a symbol with neither a snapshot nor logged ticks. */
+  readonly createEmpty: boolean;
+  /** Called synchronously once the actor is live, before anything else can reach it. */
+  readonly onLive: ((entry: SymbolEntry) => void)[];
 }
 
 /**
@@ -57,11 +70,14 @@ export interface SymbolHostCounters {
  *
  * Ticks reach an actor with a synchronous `send` between two awaits of the partition's
  * consumer, so an actor's state is never read half-applied and XState's own mailbox stays
- * empty: the actor's mailbox is the consumer's bounded pull buffer.
+ * empty: the actor's mailbox is the consumer's bounded pull buffer (plus the ticks its
+ * `HydrationGate` parks behind a hydrating symbol).
  *
  * @example
- * const pending = host.route(tick, msg.seq, partition);
- * if (pending) await pending; // only when the actor had to be hydrated
+ * if (!host.foldLive(tick, msg.seq)) {
+ *   // not live: hydrate with the log replayed below this tick, fold it the moment it is live
+ *   await host.activate(tick.symbol, partition, msg.seq, true, () => host.foldLive(tick, msg.seq));
+ * }
  */
 export class SymbolHost {
   readonly counters: SymbolHostCounters = {
@@ -75,6 +91,8 @@ export class SymbolHost {
     conflicts: 0,
     snapshotFailures: 0,
     passivationBackpressure: 0,
+    hydrating: 0,
+    maxHydrating: 0,
   };
   readonly writer: SnapshotWriter;
   readonly candles: CandlePublisher;
@@ -84,7 +102,7 @@ export class SymbolHost {
   /** Entries not yet retired: live and hydrating, by symbol (the actions find theirs here). */
   readonly #current = new Map<string, SymbolEntry>();
   /** Hydrations in progress, shared by the consumer and queries of the same symbol. */
-  readonly #activating = new Map<string, Promise<SymbolEntry | null>>();
+  readonly #activating = new Map<string, Activation>();
   /** Stopped entries whose last snapshot is still being written. */
   readonly #retiring = new Map<string, SymbolEntry>();
   /** Every entry holding a partition's floor: current and retiring. */
@@ -136,40 +154,54 @@ export class SymbolHost {
   }
 
   /**
-   * Folds a tick. Synchronous when the symbol's actor is live; otherwise returns a promise
-   * that settles once the actor was hydrated and the tick folded — the consumer awaits it,
-   * which is the backpressure.
+   * Folds a tick if its symbol's actor is live (synchronously); `false`, with nothing done,
+   * when it is not — then the caller hydrates it with {@link SymbolHost.activate}.
    */
-  route(tick: Tick, seq: number, partition: number): void | Promise<void> {
+  foldLive(tick: Tick, seq: number): boolean {
     const entry = this.#live.get(tick.symbol);
-    if (entry !== undefined) {
-      this.#send(entry, tick, seq);
-      return;
-    }
-    return this.#routeCold(tick, seq, partition);
+    if (entry === undefined) return false;
+    this.#send(entry, tick, seq);
+    return true;
   }
 
   /**
    * The symbol's live entry, hydrating it first if needed, with the log replayed up to (not
-   * including) `untilSeq`. For queries: `null` when the symbol has neither a snapshot nor
-   * logged ticks (nothing is created then).
+   * including) `untilSeq`; a hydration in progress is shared. `null` when no actor was made
+   * live: the partition is no longer owned, the host stopped, the actor stopped or failed
+   * meanwhile, or — with `createEmpty` false, as queries ask — the symbol has neither a
+   * snapshot nor logged ticks (nothing is created then).
+   *
+   * `onLive` runs synchronously the moment the actor is live (at once if it already is), so
+   * ticks that waited for it fold before anything else can reach it — not even an LRU
+   * eviction by another hydration finishing in the same turn.
    */
   activate(
     symbol: string,
     partition: number,
     untilSeq: number,
     createEmpty = true,
+    onLive?: (entry: SymbolEntry) => void,
   ): Promise<SymbolEntry | null> {
     const live = this.#live.get(symbol);
-    if (live !== undefined) return Promise.resolve(live);
-    let pending = this.#activating.get(symbol);
-    if (pending === undefined) {
-      pending = this.#hydrate(symbol, partition, untilSeq, createEmpty).finally(() =>
-        this.#activating.delete(symbol),
-      );
-      this.#activating.set(symbol, pending);
+    if (live !== undefined) {
+      onLive?.(live);
+      return Promise.resolve(live);
     }
-    return pending;
+    const pending = this.#activating.get(symbol);
+    if (pending !== undefined) {
+      if (onLive !== undefined) pending.onLive.push(onLive);
+      if (pending.createEmpty || !createEmpty) return pending.promise;
+      // A query's hydration creates nothing for an unknown symbol; a tick needs the actor.
+      return pending.promise.then(
+        (entry) => entry ?? this.activate(symbol, partition, untilSeq, true, onLive),
+      );
+    }
+    const onLiveList = onLive === undefined ? [] : [onLive];
+    const promise = this.#hydrate(symbol, partition, untilSeq, createEmpty, onLiveList).finally(
+      () => this.#activating.delete(symbol),
+    );
+    this.#activating.set(symbol, { promise, createEmpty, onLive: onLiveList });
+    return promise;
   }
 
   /** The live entry of a symbol, without counting it as use. */
@@ -242,11 +274,6 @@ export class SymbolHost {
     this.writer.stop();
   }
 
-  async #routeCold(tick: Tick, seq: number, partition: number): Promise<void> {
-    const entry = await this.activate(tick.symbol, partition, seq);
-    if (entry !== null && entry.actor !== null) this.#send(entry, tick, seq);
-  }
-
   #send(entry: SymbolEntry, tick: Tick, seq: number): void {
     const actor = entry.actor as SymbolActor;
     entry.currentSeq = seq;
@@ -264,6 +291,25 @@ export class SymbolHost {
     partition: number,
     untilSeq: number,
     createEmpty: boolean,
+    onLive: readonly ((entry: SymbolEntry) => void)[],
+  ): Promise<SymbolEntry | null> {
+    this.counters.hydrating++;
+    if (this.counters.hydrating > this.counters.maxHydrating) {
+      this.counters.maxHydrating = this.counters.hydrating;
+    }
+    try {
+      return await this.#hydrateNow(symbol, partition, untilSeq, createEmpty, onLive);
+    } finally {
+      this.counters.hydrating--;
+    }
+  }
+
+  async #hydrateNow(
+    symbol: string,
+    partition: number,
+    untilSeq: number,
+    createEmpty: boolean,
+    onLive: readonly ((entry: SymbolEntry) => void)[],
   ): Promise<SymbolEntry | null> {
     const retiring = this.#retiring.get(symbol);
     if (retiring !== undefined) await retiring.settled();
@@ -322,6 +368,10 @@ export class SymbolHost {
       this.#forget(entry);
       throw error;
     }
+    // Checked again right before the insert that may evict (and retire) one actor: with many
+    // hydrations in flight, a check at their start alone would let each of them retire one
+    // more than the bound.
+    if (this.#retiring.size >= this.#o.maxPassivating) await this.#roomToRetire();
     if (
       entry.actor === null ||
       this.#stopped ||
@@ -334,6 +384,14 @@ export class SymbolHost {
     }
     actor.send({ type: 'HYDRATED' });
     this.#live.set(symbol, entry);
+    for (const callback of onLive) {
+      if (entry.actor === null) break; // stopped by an earlier callback's fold
+      try {
+        callback(entry);
+      } catch (error) {
+        this.#d.reporter.failure(`symbol/${symbol}`, 'hydration', error);
+      }
+    }
     return entry;
   }
 

@@ -169,6 +169,29 @@ describe('PartitionLeases', () => {
     expect(JSON.parse(entry?.string() ?? '{}')).toMatchObject({ worker: 'w1' });
   });
 
+  it('claims the partitions of a round side by side, at most 8 at once', async () => {
+    await using cluster = await Cluster.start();
+    let running = 0;
+    let most = 0;
+    const a = await cluster.worker('w1', {
+      // A partition start that takes a while: checkpoint read, consumer creation.
+      onAcquired: async () => {
+        running++;
+        most = Math.max(most, running);
+        await sleep(100);
+        running--;
+      },
+    });
+    const started = performance.now();
+    await a.leases.start();
+    const ms = performance.now() - started;
+    expect(a.leases.owned()).toEqual(all);
+    expect(most).toBeGreaterThan(1);
+    expect(most).toBeLessThanOrEqual(8);
+    // One after another, 16 starts of 100 ms would take 1.6 s.
+    expect(ms).toBeLessThan(1_000);
+  });
+
   it('rebalances to 8/8 when a second worker joins, never owning a partition twice', async () => {
     await using cluster = await Cluster.start();
     const a = await cluster.worker('w1');

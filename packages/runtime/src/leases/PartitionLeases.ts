@@ -14,6 +14,9 @@ import {
   resolvePartitionLeasesOptions,
 } from './partitionLeasesOptions.js';
 
+/** Claims (create + `onAcquired`) in flight at once within a round. */
+const claimConcurrency = 8;
+
 /**
  * Holds this worker's share of the `P` partitions through KV leases, and guarantees that two
  * workers never hold the same partition at the same time.
@@ -277,11 +280,21 @@ export class PartitionLeases implements AsyncDisposable {
       await this.#heartbeatIfDue();
       await this.#release(p, 'rebalance');
     }
-    for (const p of plan.claim) {
-      if (this.#state !== 'running') return;
-      await this.#heartbeatIfDue();
-      await this.#claim(p);
-    }
+    if (this.#state !== 'running' || plan.claim.length === 0) return;
+    await this.#heartbeatIfDue();
+    // Claims are independent — one key each, created by compare-and-set, each with its own
+    // deadline from its own send time — so they run side by side: a worker (re)starting with
+    // many free partitions opens their checkpoints and starts their consumers in a few round
+    // trips instead of one after another, while the first ones already fold. Bounded, so a
+    // large P does not burst the server; heartbeats keep their own timer meanwhile.
+    const queue = [...plan.claim];
+    const claimNext = async (): Promise<void> => {
+      for (let p = queue.shift(); p !== undefined; p = queue.shift()) {
+        if (this.#state !== 'running') return;
+        await this.#claim(p);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(claimConcurrency, queue.length) }, claimNext));
   }
 
   /**

@@ -1,11 +1,12 @@
-import { setTimeout as sleep, setImmediate as yieldToTimers } from 'node:timers/promises';
-import type { DeadLetter } from '@ballast/protocol';
+import { setImmediate as yieldToTimers } from 'node:timers/promises';
+import type { DeadLetter, Tick } from '@ballast/protocol';
 import { type ConsumerMessages, DeliverPolicy, type JetStreamClient } from '@nats-io/jetstream';
 import type { SymbolHost } from '../actors/SymbolHost.js';
 import { type SequenceAnomaly, SequenceTracker } from '../ingest/SequenceTracker.js';
 import { admitTick } from '../ingest/tickAdmission.js';
 import type { Logger } from '../logger.js';
 import { topologyNames } from '../topology.js';
+import { HydrationGate } from './HydrationGate.js';
 import type { PartitionCheckpoint } from './PartitionCheckpoint.js';
 
 // At ~5 µs per tick this is a turn of the event loop about every millisecond.
@@ -18,8 +19,13 @@ export interface PartitionConsumerDeps {
   readonly checkpoint: PartitionCheckpoint;
   readonly partitions: number;
   readonly log: Logger;
-  /** Messages pulled ahead of the fold: the partition's bounded buffer. Default 512. */
+  /**
+   * Messages pulled ahead of the fold: the partition's bounded buffer; also the most ticks
+   * taken but not yet folded (parked behind hydrating symbols). Default 512.
+   */
   readonly pullBatch?: number;
+  /** Most symbols of the partition hydrating at once. Default 32. */
+  readonly maxHydrations?: number;
   /** Start after this sequence instead of the checkpoint floor (a restart keeps its place). */
   readonly startAfter?: number;
   readonly deadLetter: (letter: DeadLetter) => void;
@@ -36,15 +42,21 @@ export interface PartitionConsumerCounters {
   retries: number;
 }
 
+// Per partition: with 16 partitions, ~500 KV reads and log probes in flight is where a
+// single connection's round trips stop being the limit and the fold's CPU is.
+const defaultMaxHydrations = 32;
+
 /**
  * Consumes one owned partition, `md.tick.<p>.>`, from its checkpoint floor + 1 with an
  * ordered consumer (in log order, no acks, reset by the client on a gap), admits each
  * message (dead-lettering bad input), checks the source's sequence, and routes the tick to
- * its symbol actor. One tick at a time: while an actor hydrates or the fold waits, nothing
- * more is pulled beyond `pullBatch` — backpressure instead of memory.
+ * its symbol actor through a {@link HydrationGate}: ticks of live symbols fold at once, cold
+ * symbols hydrate concurrently (up to `maxHydrations`) with their ticks parked in log order.
+ * When too many hydrate or `pullBatch` ticks are parked, the loop waits and nothing more is
+ * pulled beyond `pullBatch` — backpressure instead of memory.
  *
  * A tick that cannot be folded (its snapshot cannot be read) is retried with backoff, never
- * skipped: `processed` only moves past a tick once its fold is done.
+ * skipped: `processed` only moves past a tick once it and every earlier message are done.
  *
  * @example
  * const consumer = new PartitionConsumer(3, deps);
@@ -60,26 +72,40 @@ export class PartitionConsumer {
     retries: 0,
   };
   readonly sequences: SequenceTracker;
+  /** Cold symbols hydrating and the ticks parked behind them; its counters count the waits. */
+  readonly gate: HydrationGate;
   readonly #d: PartitionConsumerDeps;
   #messages: ConsumerMessages | null = null;
   #loop: Promise<void> | null = null;
   #stopping = false;
-  #processed: number;
   #pending = 0;
   #lastReceivedAt = Date.now();
 
   constructor(partition: number, deps: PartitionConsumerDeps) {
     this.partition = partition;
     this.#d = deps;
-    this.#processed = deps.startAfter ?? deps.checkpoint.floor;
+    this.gate = new HydrationGate({
+      host: deps.host,
+      partition,
+      start: deps.startAfter ?? deps.checkpoint.floor,
+      maxHydrations: deps.maxHydrations ?? defaultMaxHydrations,
+      maxParked: deps.pullBatch ?? 512,
+      failure: (error) => {
+        this.counters.retries++;
+        deps.failure(partition, error);
+      },
+    });
     this.sequences = new SequenceTracker({
       onAnomaly: (anomaly) => deps.anomaly(partition, anomaly),
     });
   }
 
-  /** The last log sequence whose tick was fully routed (or refused). */
+  /**
+   * The highest log sequence S such that every message of the partition up to S was fully
+   * folded or refused (ticks after it may be folded already, while an earlier one waits).
+   */
   get processed(): number {
-    return this.#processed;
+    return this.gate.processed;
   }
 
   /** Messages of the partition in the log after the last one delivered: the consumer lag. */
@@ -97,7 +123,7 @@ export class PartitionConsumer {
     const consumer = await this.#d.js.consumers.get(topologyNames.ticks, {
       filter_subjects: `md.tick.${this.partition}.>`,
       deliver_policy: DeliverPolicy.StartSequence,
-      opt_start_seq: this.#processed + 1,
+      opt_start_seq: this.gate.processed + 1,
     });
     // Short pulls: the server's idle heartbeats come at half this period, and two missed ones
     // make the client recreate the consumer — after a stream leader loss that is seconds, not
@@ -109,10 +135,15 @@ export class PartitionConsumer {
     this.#loop = this.#run(this.#messages);
   }
 
-  /** Stops pulling and waits until the tick being folded is done. */
+  /**
+   * Stops pulling and waits until the hydrations in flight ended (their parked ticks fold if
+   * they succeed); failed ones are not retried. Unfolded ticks stay after `processed`, where
+   * the next owner or a restart starts.
+   */
   async stop(): Promise<void> {
     this.#stopping = true;
     this.#messages?.stop();
+    this.gate.close();
     await this.#loop;
   }
 
@@ -122,28 +153,43 @@ export class PartitionConsumer {
   }
 
   async #run(messages: ConsumerMessages): Promise<void> {
-    let sinceYield = 0;
-    for await (const msg of messages) {
-      // A full pull buffer is drained with microtasks only, which starves timers: lease
-      // heartbeats, snapshot housekeeping, checkpoints. Give the event loop a turn regularly.
-      if (++sinceYield === yieldEvery) {
-        sinceYield = 0;
-        await yieldToTimers();
+    try {
+      let sinceYield = 0;
+      for await (const msg of messages) {
+        // A full pull buffer is drained with microtasks only, which starves timers: lease
+        // heartbeats, snapshot housekeeping, checkpoints. Give the event loop a turn regularly.
+        if (++sinceYield === yieldEvery) {
+          sinceYield = 0;
+          await yieldToTimers();
+        }
+        if (this.#stopping) break;
+        this.counters.received++;
+        this.#lastReceivedAt = Date.now();
+        this.#pending = msg.info.pending;
+        const tick = this.#admit(msg.subject, msg.data, msg.seq);
+        if (tick === undefined) {
+          this.gate.skip(msg.seq);
+          continue;
+        }
+        // Backpressure: wait for a hydration slot or parked room; ticks of live symbols and
+        // finished hydrations keep folding meanwhile.
+        while (this.gate.offer(tick, msg.seq) === 'full') {
+          await this.gate.room();
+          if (this.#stopping) break;
+        }
+        if (this.#stopping) break;
       }
-      if (this.#stopping) break;
-      this.counters.received++;
-      this.#lastReceivedAt = Date.now();
-      this.#pending = msg.info.pending;
-      const pending = this.#handle(msg.subject, msg.data, msg.seq);
-      if (pending !== undefined) {
-        const folded = await pending;
-        if (!folded) break; // stopping while a fold was being retried
-      }
-      this.#processed = msg.seq;
+    } finally {
+      // Ended by stop() or by a failure (the supervisor restarts it from `processed`): no
+      // retries from now on, and the loop ends only once no hydration of it is in flight, so
+      // `processed` is final when `done` settles and a restart resumes from the right place.
+      this.gate.close();
+      await this.gate.settled();
     }
   }
 
-  #handle(subject: string, data: Uint8Array, seq: number): Promise<boolean> | undefined {
+  /** The message's tick, or `undefined` when it was refused (dead-lettered). */
+  #admit(subject: string, data: Uint8Array, seq: number): Tick | undefined {
     const admission = admitTick(subject, data, this.#d.partitions);
     if (!admission.ok) {
       this.counters.deadLettered++;
@@ -166,32 +212,6 @@ export class PartitionConsumer {
       });
       return undefined;
     }
-    try {
-      const routed = this.#d.host.route(tick, seq, this.partition);
-      return routed === undefined
-        ? undefined
-        : this.#retrying(routed, () => this.#d.host.route(tick, seq, this.partition));
-    } catch (error) {
-      return this.#retrying(Promise.reject(error), () =>
-        this.#d.host.route(tick, seq, this.partition),
-      );
-    }
-  }
-
-  async #retrying(first: Promise<void>, again: () => void | Promise<void>): Promise<boolean> {
-    let attempt: void | Promise<void> = first;
-    for (let delay = 100; ; delay = Math.min(delay * 2, 5_000)) {
-      try {
-        await attempt;
-        return true;
-      } catch (error) {
-        this.counters.retries++;
-        this.#d.failure(this.partition, error);
-        if (this.#stopping) return false;
-        await sleep(delay);
-        if (this.#stopping) return false;
-        attempt = again();
-      }
-    }
+    return tick;
   }
 }
