@@ -54,6 +54,8 @@ export async function connectCli(
       ...(credentials !== null && { user: credentials.user, pass: credentials.password }),
       maxReconnectAttempts: options.longRunning ? -1 : 3,
       reconnectTimeWait: 500,
+      // No stack trace built per request/publish ack (a third of the feed's CPU otherwise).
+      noAsyncTraces: true,
     });
   } catch (error) {
     if (error instanceof errors.AuthorizationError) {
