@@ -84,10 +84,10 @@ describe('CandlePublisher', () => {
       expect(publisher.counters.published).toBe(0); // not due yet
       const later = Date.now() + 60_000;
       publisher.flush(later);
-      // 256 symbols per flush, every non-1m timeframe each (the 1m one is coalesced here too).
-      expect(publisher.counters.published).toBe(256 * timeframes.length);
-      expect(publisher.waiting.coalesced).toBe(44);
-      publisher.flush(later);
+      // 64 symbols per flush, every non-1m timeframe each (the 1m one is coalesced here too).
+      expect(publisher.counters.published).toBe(64 * timeframes.length);
+      expect(publisher.waiting.coalesced).toBe(236);
+      for (let turn = 0; turn < 4; turn++) publisher.flush(later);
       expect(publisher.waiting.coalesced).toBe(0);
       expect(publisher.counters.published).toBe(300 * timeframes.length);
       await nc.flush();

@@ -5,7 +5,7 @@ import type { NatsConnection } from '@nats-io/nats-core';
 import type { SymbolEntry } from './SymbolEntry.js';
 
 /** Coalesced updates published per turn at most, so a flush never blocks the fold for long. */
-const maxCoalescedPerTurn = 256;
+const maxCoalescedPerTurn = 64;
 
 /** Counters of a {@link CandlePublisher}. */
 export interface CandlePublisherCounters {
