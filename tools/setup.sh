@@ -36,6 +36,14 @@ if ! command -v nats-server >/dev/null && [ ! -x /usr/sbin/nats-server ] && [ -z
   fi
 fi
 
+# The dashboard's browser tests drive Debian's chromium with playwright-core (never a
+# downloaded browser). Only `pnpm test` needs it; BALLAST_NO_CHROMIUM=1 skips the install.
+if [ ! -x /usr/bin/chromium ] && [ -z "${BALLAST_NO_CHROMIUM:-}" ] && command -v apt-get >/dev/null; then
+  say "installing chromium (apt-get) for the browser tests"
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
+fi
+
 say "installing dependencies"
 pnpm install --frozen-lockfile
 say "building"

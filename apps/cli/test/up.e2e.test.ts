@@ -20,12 +20,16 @@ function processesMentioning(text: string): number[] {
   return pids;
 }
 
-function natsServers(): number {
+/** nats-servers whose config stores JetStream in `dataDir` (other runs' servers do not count). */
+function natsServersOf(dataDir: string): number {
   let n = 0;
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
-      if (readFileSync(`/proc/${entry}/comm`, 'utf8').trim() === 'nats-server') n++;
+      if (readFileSync(`/proc/${entry}/comm`, 'utf8').trim() !== 'nats-server') continue;
+      const args = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
+      const config = args[args.indexOf('-c') + 1];
+      if (config !== undefined && readFileSync(config, 'utf8').includes(dataDir)) n++;
     } catch {
       // gone meanwhile
     }
@@ -64,7 +68,6 @@ describe('ballast up, end to end', () => {
   });
 
   it('runs a cluster whose candles, queries and shutdown behave', async () => {
-    const serversBefore = natsServers();
     up = spawn(
       process.execPath,
       [
@@ -96,6 +99,12 @@ describe('ballast up, end to end', () => {
       await new Promise((r) => setTimeout(r, 100));
     }
     expect(output).toMatch(/NATS\s+nats:\/\/127\.0\.0\.1:\d+/);
+    // The dashboard is served (offline page + gateway) at the printed URL.
+    const dashboard = /dashboard\s+(http:\/\/127\.0\.0\.1:\d+)/.exec(output)?.[1];
+    expect(dashboard).toBeDefined();
+    const page = await fetch(`${dashboard}/`);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('<html');
 
     // Candles arrive on the public subjects within 10 s.
     const sub = await runBallast(
@@ -138,11 +147,12 @@ describe('ballast up, end to end', () => {
 
     // Ctrl-C stops everything in order and leaves nothing behind.
     expect(processesMentioning(dataDir).length).toBeGreaterThanOrEqual(4); // 2 workers, feed, sink
+    expect(natsServersOf(dataDir)).toBe(1);
     up.kill('SIGINT');
     const [code] = await once(up, 'exit');
     expect(code).toBe(0);
     expect(output).toContain('ballast up: stopped.');
     expect(processesMentioning(dataDir)).toEqual([]);
-    expect(natsServers()).toBe(serversBefore);
+    expect(natsServersOf(dataDir)).toBe(0);
   });
 });

@@ -1,6 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { type Gateway, startGateway } from '@ballast/dashboard';
 import { NatsServer, reapOwnedServers, startNatsCluster } from '@ballast/nats';
 import { encodeInstrumentRecord, ensureTopology, type InstrumentRecord } from '@ballast/runtime';
 import { jetstreamManager } from '@nats-io/jetstream';
@@ -33,6 +34,8 @@ export interface LocalClusterOptions {
   /** The simulated feed, or `null` for none. */
   readonly feed: { readonly symbols: number; readonly rate: number; readonly seed: number } | null;
   readonly sink: boolean;
+  /** The dashboard's port on 127.0.0.1 (0: any free one), or `null` for no dashboard. */
+  readonly dashboardPort: number | null;
   readonly maxLiveActors?: number;
   /** The instruments to register on a first start (empty registry). */
   readonly instruments: readonly InstrumentRecord[];
@@ -64,6 +67,8 @@ export class LocalCluster {
   readonly workers: readonly ManagedProcess[];
   readonly feed: ManagedProcess | null;
   readonly sink: ManagedProcess | null;
+  /** The dashboard gateway (runs in this process), if any. */
+  readonly gateway: Gateway | null;
   readonly #o: LocalClusterOptions;
   readonly #nats: Nats | null;
   readonly #nc: NatsConnection;
@@ -79,6 +84,7 @@ export class LocalCluster {
       feed: ManagedProcess | null;
       sink: ManagedProcess | null;
     },
+    gateway: Gateway | null,
   ) {
     this.#o = options;
     this.#nats = nats;
@@ -88,6 +94,7 @@ export class LocalCluster {
     this.workers = children.workers;
     this.feed = children.feed;
     this.sink = children.sink;
+    this.gateway = gateway;
   }
 
   /**
@@ -110,6 +117,7 @@ export class LocalCluster {
     let nats: Nats | null = null;
     let nc: NatsConnection | null = null;
     const children: ManagedProcess[] = [];
+    let gateway: Gateway | null = null;
     try {
       nats = users === null ? null : await startNats(options, users);
       const urls = options.external?.servers ?? natsUrls(nats as Nats);
@@ -128,11 +136,19 @@ export class LocalCluster {
           await topology.instruments.put(record.symbol, encodeInstrumentRecord(record));
         }
       }
+      if (options.dashboardPort !== null) {
+        const creds = users?.get('gateway');
+        gateway = await startDashboard(options.dashboardPort, {
+          servers: urls,
+          partitions: options.partitions,
+          ...(creds && { auth: { user: creds.user, pass: creds.password } }),
+        });
+      }
       await writeClusterFile(dataDir, {
         v: 1,
         pid: process.pid,
         nats: [...urls],
-        dashboard: null,
+        dashboard: gateway?.url ?? null,
         partitions: options.partitions,
         startedAt: Date.now(),
       });
@@ -200,8 +216,9 @@ export class LocalCluster {
               String(options.feed.seed),
             ]);
       await feed?.start();
-      return new LocalCluster(options, nats, nc, urls, { workers, feed, sink });
+      return new LocalCluster(options, nats, nc, urls, { workers, feed, sink }, gateway);
     } catch (error) {
+      await gateway?.stop();
       await Promise.all(children.map((c) => c.stop(5_000)));
       await nc?.close();
       await nats?.[Symbol.asyncDispose]();
@@ -226,8 +243,10 @@ export class LocalCluster {
   }
 
   async #stop(): Promise<void> {
-    // The feed first, so the workers fold what was published; then the workers, which write
-    // their final snapshots and release their leases; the sink last, as workers flush to it.
+    // The dashboard and feed first, so the workers fold what was published; then the workers,
+    // which write their final snapshots and release their leases; the sink last, as workers
+    // flush to it.
+    await this.gateway?.stop();
     await this.feed?.stop(5_000);
     await Promise.all(this.workers.map((w) => w.stop(20_000)));
     await this.sink?.stop(5_000);
@@ -252,6 +271,26 @@ async function startNats(
   }
   return NatsServer.start({ storeDir: join(options.dataDir, 'nats'), extraConfig });
 }
+
+const defaultDashboardPort = 4280;
+
+// The default port may be taken (another cluster, another app): any free port then, since the
+// banner and cluster.json say where it is. A port the user asked for is not replaced.
+async function startDashboard(
+  port: number,
+  options: Omit<Parameters<typeof startGateway>[0], 'port'>,
+): Promise<Gateway> {
+  try {
+    return await startGateway({ ...options, port });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE' || port !== defaultDashboardPort) {
+      throw error;
+    }
+    return startGateway({ ...options, port: 0 });
+  }
+}
+
+export { defaultDashboardPort };
 
 function natsUrls(nats: Nats): string[] {
   return nats instanceof NatsServer ? [nats.url] : nats.urls;

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { Command } from 'commander';
 import { commandConfig, flagParsers } from '../cli/commandConfig.js';
-import { LocalCluster } from '../cluster/LocalCluster.js';
+import { defaultDashboardPort, LocalCluster } from '../cluster/LocalCluster.js';
 import { formatStatusLine } from '../cluster/statusLine.js';
 import { instrumentRecords } from '../feed/instrumentUniverse.js';
 
@@ -14,6 +14,8 @@ interface UpFlags {
   readonly partitions: number;
   readonly feed: boolean;
   readonly sink: boolean;
+  readonly dashboard: boolean;
+  readonly dashboardPort: number;
   readonly maxLive?: number;
   readonly statusEvery: number;
 }
@@ -60,6 +62,13 @@ export function upCommand(): Command {
     .option('--no-feed', 'start no feed (publish your own ticks)')
     .option('--no-sink', 'start no sink (the breaker opens)')
     .option(
+      '--dashboard-port <port>',
+      `dashboard port on 127.0.0.1 (default ${defaultDashboardPort}, or any free one if taken; 0: any free one)`,
+      flagParsers.integer('--dashboard-port'),
+      defaultDashboardPort,
+    )
+    .option('--no-dashboard', 'start no dashboard')
+    .option(
       '--status-every <ms>',
       'status line period (a new line each time when stdout is not a terminal)',
       flagParsers.integer('--status-every', 100),
@@ -81,6 +90,7 @@ export function upCommand(): Command {
         partitions: flags.partitions,
         feed: flags.feed ? { symbols: flags.symbols, rate: flags.rate, seed: flags.seed } : null,
         sink: flags.sink,
+        dashboardPort: flags.dashboard ? flags.dashboardPort : null,
         ...(flags.maxLive && { maxLiveActors: flags.maxLive }),
         instruments: instrumentRecords({ count: flags.symbols, seed: flags.seed, now: Date.now() }),
         onCrash: (name, code, signal) =>
@@ -102,6 +112,8 @@ function printBanner(cluster: LocalCluster, dataDir: string, flags: UpFlags): vo
     `  workers     ${pids}`,
     `  feed        ${flags.feed ? `${flags.symbols} symbols at ${flags.rate} ticks/s, seed ${flags.seed}` : 'off'}`,
     `  sink        ${flags.sink ? 'sink.candles (ballast sink set --down to take it down)' : 'off'}`,
+    `  dashboard   ${cluster.gateway ? cluster.gateway.url : 'off'}`,
+    '  inspector   ballast inspect --actor symbol/<SYMBOL>   (Stately inspector on http://localhost:8080)',
     `  logs        ${dataDir}/logs/`,
     '  try         ballast sub "md.candle.1m.*" --count 5',
     '              ballast query <SYMBOL>      ballast top      ballast replay <SYMBOL> --verify',
