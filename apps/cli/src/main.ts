@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { CliError } from './cli/CliError.js';
 import { feedCommand } from './commands/feed.js';
+import { inspectCommand } from './commands/inspect.js';
 import { instrumentsCommand } from './commands/instruments.js';
 import { pubCommand, reqCommand } from './commands/pub.js';
 import { queryCommand } from './commands/query.js';
@@ -40,6 +41,7 @@ export function buildProgram(): Command {
     replayCommand(),
     topCommand(),
     instrumentsCommand(),
+    inspectCommand(),
   ]) {
     program.addCommand(command);
   }

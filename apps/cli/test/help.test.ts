@@ -12,6 +12,7 @@ const commands = [
   'replay',
   'top',
   'instruments',
+  'inspect',
 ];
 
 describe('ballast help and bad invocations', () => {

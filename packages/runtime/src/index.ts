@@ -29,6 +29,36 @@ export { TickPublishError, TickPublisher } from './ingest/TickPublisher.js';
 // Ingest
 export type { TickAdmission } from './ingest/tickAdmission.js';
 export { admitTick } from './ingest/tickAdmission.js';
+// Inspection relay (Stately inspector)
+export type {
+  InspectRelayCounters,
+  InspectRelayDeps,
+  InspectRelayStats,
+} from './inspect/InspectRelay.js';
+export { InspectRelay, inspectStatsType } from './inspect/InspectRelay.js';
+export type { InspectSelector } from './inspect/InspectSelections.js';
+export type {
+  InspectKind,
+  InspectSource,
+  InspectSources,
+  InspectTarget,
+} from './inspect/inspectKinds.js';
+export { inspectKinds, isInspectKind } from './inspect/inspectKinds.js';
+export type {
+  InspectRelayOptions,
+  ResolvedInspectRelayOptions,
+} from './inspect/inspectRelayOptions.js';
+export type {
+  StatelyActorEvent,
+  StatelyEventEvent,
+  StatelyInspectionEvent,
+  StatelySnapshotEvent,
+} from './inspect/statelyEvents.js';
+export {
+  announceEventType,
+  pollEventType,
+  statelyWireVersion,
+} from './inspect/statelyEvents.js';
 export { InstrumentRegistry } from './instruments/InstrumentRegistry.js';
 export type { InstrumentErrorCode } from './instruments/instrumentErrors.js';
 export {

@@ -31,6 +31,8 @@ export interface SymbolHostDeps {
   readonly log: Logger;
   readonly partitions: number;
   readonly options: ResolvedSymbolActorOptions;
+  /** Called with each new actor before it starts (the inspection relay watches selected ones). */
+  readonly onActorCreated?: (symbol: string, actor: SymbolActor) => void;
 }
 
 /** Counters of a {@link SymbolHost}. */
@@ -209,6 +211,11 @@ export class SymbolHost {
     return this.#live.peek(symbol);
   }
 
+  /** Live actors by symbol, without counting it as use (for inspection selections). */
+  *liveSymbolActors(): IterableIterator<[string, SymbolActor]> {
+    for (const [symbol, entry] of this.#live) if (entry.actor !== null) yield [symbol, entry.actor];
+  }
+
   /**
    * The partition's acknowledged floor: every event up to it is in a persisted snapshot, or
    * needed none. `processed` is the last sequence the consumer finished routing.
@@ -331,6 +338,7 @@ export class SymbolHost {
       housekeepingMs: this.#o.housekeepingMs,
     };
     const actor = createActor(this.#machine, { input });
+    this.#d.onActorCreated?.(symbol, actor);
     entry.actor = actor;
     entry.subscription = actor.subscribe({
       complete: () => {

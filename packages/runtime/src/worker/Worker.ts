@@ -8,6 +8,8 @@ import { SymbolHost } from '../actors/SymbolHost.js';
 import { SymbolReplayer } from '../actors/SymbolReplayer.js';
 import { RuntimeError } from '../errors.js';
 import type { SequenceAnomaly } from '../ingest/SequenceTracker.js';
+import { InspectRelay } from '../inspect/InspectRelay.js';
+import { workerInspectSources } from '../inspect/workerInspectSources.js';
 import { Janitor } from '../janitor/Janitor.js';
 import { PartitionLeases } from '../leases/PartitionLeases.js';
 import { createLogger, type Logger } from '../logger.js';
@@ -56,6 +58,8 @@ export class Worker implements AsyncDisposable {
   readonly leases: PartitionLeases;
   readonly metrics: WorkerMetrics;
   readonly janitor: Janitor;
+  /** Relays inspection events of the actors `ctl.inspect` selects (off until then). */
+  readonly inspect: InspectRelay;
   readonly #js: JetStreamClient;
   readonly #replayer: SymbolReplayer;
   readonly #store: SnapshotStore;
@@ -93,6 +97,23 @@ export class Worker implements AsyncDisposable {
     this.services = parts.services;
     this.#store = new SnapshotStore(parts.topology.snapshots);
     this.reporter = parts.reporter;
+    // Sources are read when a selection arrives, after construction.
+    this.inspect = new InspectRelay({
+      nc,
+      workerId: options.workerId,
+      reporter: this.reporter,
+      log,
+      sources: workerInspectSources({
+        workerId: options.workerId,
+        host: () => this.host,
+        supervisor: () => this.#supervisor,
+        breaker: () => ({
+          name: this.services.sink.name,
+          snapshot: () => this.services.sink.breakerSnapshot(),
+        }),
+        reloader: () => this.services.registry.reloaderSnapshot(),
+      }),
+    });
     this.#supervisor = createActor(
       supervisor.provide({
         actions: {
@@ -124,6 +145,7 @@ export class Worker implements AsyncDisposable {
       log,
       partitions: options.partitions,
       options: options.actors,
+      onActorCreated: (symbol, actor) => this.inspect.actorCreated('symbol', symbol, actor),
       context: {
         owns: (p) => this.leases.owns(p),
         expiresAt: (symbol) => this.services.expiresAt(symbol),
@@ -217,6 +239,7 @@ export class Worker implements AsyncDisposable {
   async #begin(): Promise<void> {
     const o = this.options;
     this.queries.start();
+    this.inspect.start();
     await this.leases.start();
     this.#every(o.checkpointIntervalMs, () => this.#checkpointAll());
     this.#every(stallCheckMs, () => this.#restartStalled());
@@ -303,6 +326,7 @@ export class Worker implements AsyncDisposable {
     this.queries.stop();
     await this.janitor.stop();
     this.host.stop();
+    this.inspect.stop();
     await this.services.stop();
     this.#supervisor.stop();
     this.reporter.stop();

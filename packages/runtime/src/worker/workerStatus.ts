@@ -100,7 +100,11 @@ export function workerStats(worker: Worker): WorkerStats {
     sinkCalls: { ok: sink.delivered, failed: sink.failed, rejected: sink.rejected },
     deadLetters: worker.reporter.counters.deadLetters,
     errors: worker.reporter.counters.errors,
-    drops: { sinkQueue: sink.overflowed, sinkBreakerOpen: sink.rejected },
+    drops: {
+      sinkQueue: sink.overflowed,
+      sinkBreakerOpen: sink.rejected,
+      inspectRateLimited: worker.inspect.counters.rateLimited,
+    },
     queueDepth: {
       sinkQueue: sink.queueDepth,
       snapshotWrites: worker.host.writer.waiting,
