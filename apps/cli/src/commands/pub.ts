@@ -90,7 +90,7 @@ async function runPub(subject: string, json: string | undefined, cmd: Command): 
     // arrives before the PONG of this flush and reaches the watch a turn later.
     await nc.flush();
     await new Promise((resolve) => setImmediate(resolve));
-    permissions.check();
+    await permissions.check();
   } finally {
     await nc.close();
   }
@@ -113,7 +113,7 @@ async function runReq(subject: string, json: string | undefined, cmd: Command): 
       reply = await nc.request(subject, payload, { timeout: flags.timeout });
     } catch (error) {
       // A denied publish of the request may surface as a plain timeout; the watch knows better.
-      permissions.check();
+      await permissions.check();
       throw requestFailure(error, { subject, timeoutMs: flags.timeout, user });
     }
     // Shown under the subject asked, not the inbox the reply came back on.

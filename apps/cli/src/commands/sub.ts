@@ -111,7 +111,7 @@ async function runSub(subject: string, cmd: Command): Promise<void> {
     await nc.flush();
     await new Promise((resolve) => setImmediate(resolve));
     if (failure) throw failure;
-    permissions.check();
+    await permissions.check();
     if (!subscription.isClosed()) {
       process.stderr.write(`listening on "${subject}" at ${nc.getServer()}; Ctrl-C stops\n`);
     }

@@ -50,7 +50,7 @@ export function workerStatus(worker: Worker): WorkerStatus {
     heapUsed: memory.heapUsed,
     connection: worker.connection.status,
     breakers: worker.services.breakerStates(),
-    sinkDropped: sink.dropped + sink.overflowed,
+    sinkDropped: sink.dropped, // overflowed ones included
     deadLetters: sum(reporter.deadLetters),
     errors: sum(reporter.errors),
     httpUrl: worker.httpUrl ?? null,
