@@ -50,7 +50,8 @@ describe('leaks', () => {
   const cycles = 100_000;
 
   it(`circuit breaker: ${cycles.toLocaleString('en')} create/trip/stop cycles leave no timers and a bounded heap`, {
-    timeout: 60_000,
+    // ~10 s alone; a shared 2-core CI machine has taken more than 60.
+    timeout: 180_000,
   }, () => {
     const clock = new SimulatedClock();
     const cycle = () => {
@@ -74,7 +75,8 @@ describe('leaks', () => {
   });
 
   it(`reloader: ${cycles.toLocaleString('en')} create/trigger/stop cycles leave no timers and a bounded heap`, {
-    timeout: 60_000,
+    // ~10 s alone; a shared 2-core CI machine has taken more than 60.
+    timeout: 180_000,
   }, () => {
     const clock = new SimulatedClock();
     const cycle = () => {
