@@ -6,12 +6,17 @@
  * so tinybench's per-iteration overhead is amortised; ops/s counts guarded calls. Every breaker
  * is CLOSED with no per-call timeout (opossum: `timeout: false`), so what is measured is the
  * breaker's own bookkeeping per successful call.
+ *
+ * Then the symbolCache fold and bytes per book (symbolCacheFigures.ts), bytes per live actor
+ * with every window full (liveActorFigures.ts) and reloader coalescing (reloaderFigures.ts).
  */
 import { compareThroughput, type Figure, reportFigures } from '@ballast/bench';
 import { ConsecutiveBreaker, circuitBreaker as cockatielBreaker, handleAll } from 'cockatiel';
 import Opossum from 'opossum';
 import { createActor } from 'xstate';
 import { circuitBreaker, createBreaker, realClock } from '../src/index.js';
+import { liveActorFigures } from './liveActorFigures.js';
+import { reloaderFigures } from './reloaderFigures.js';
 import { symbolCacheFigures } from './symbolCacheFigures.js';
 
 const batch = 1_000;
@@ -99,5 +104,5 @@ breaker[Symbol.dispose]();
 actor.stop();
 slowActor.stop();
 opossum.shutdown();
-figures.push(...(await symbolCacheFigures()));
+figures.push(...(await symbolCacheFigures()), ...liveActorFigures(), ...(await reloaderFigures()));
 await reportFigures('machines', figures);

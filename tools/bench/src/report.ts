@@ -1,7 +1,8 @@
-import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import type { Figure } from './figure.js';
+import { formatNumber as format } from './formatNumber.js';
+import { workspaceRoot } from './workspaceRoot.js';
 
 /**
  * Prints figures as a table and writes them to `bench-results/<suite>.json` at the
@@ -32,13 +33,6 @@ export async function reportFigures(suite: string, figures: readonly Figure[]): 
   return file;
 }
 
-function format(n: number): string {
-  if (!Number.isFinite(n)) return String(n);
-  if (Math.abs(n) >= 1e6) return `${(n / 1e6).toFixed(2)}M`;
-  if (Math.abs(n) >= 1e4) return `${(n / 1e3).toFixed(1)}k`;
-  return n.toFixed(Math.abs(n) >= 100 ? 0 : 2);
-}
-
 function table(rows: readonly Record<string, string>[]): string {
   const first = rows[0];
   if (!first) return '(no figures)';
@@ -54,14 +48,4 @@ function table(rows: readonly Record<string, string>[]): string {
     line(width.map((w) => '-'.repeat(w))),
     ...rows.map((r) => line(keys.map((k) => r[k] ?? ''))),
   ].join('\n');
-}
-
-function workspaceRoot(): string {
-  let dir = process.cwd();
-  while (!existsSync(join(dir, 'pnpm-workspace.yaml'))) {
-    const parent = dirname(dir);
-    if (parent === dir) return process.cwd();
-    dir = parent;
-  }
-  return dir;
 }
