@@ -27,8 +27,12 @@ describe('procStatus', () => {
     const exited = once(child, 'exit');
     try {
       const pid = child.pid as number;
-      // sh needs a moment to start sleep.
-      for (let i = 0; i < 250 && childPids(pid).length === 0; i++) {
+      // sh needs a moment to fork sleep, and the fork a moment to exec it.
+      const sleeping = () => {
+        const first = childPids(pid)[0];
+        return first !== undefined && commandLine(first)?.[0] === 'sleep';
+      };
+      for (let i = 0; i < 250 && !sleeping(); i++) {
         await new Promise((r) => setTimeout(r, 20));
       }
       expect(childPids(process.pid)).toContain(pid);
