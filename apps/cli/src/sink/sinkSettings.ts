@@ -95,12 +95,17 @@ export function decodeSinkControlReply(bytes: Uint8Array): SinkControlReply {
     ? parsed.data
     : {
         ok: false,
-        error: `the sink's reply is not a ctl.sink.set reply: ${JSON.stringify(value)}`,
+        error: `the sink's reply is not a ctl.sink.set reply: ${echo(value)}`,
       };
 }
 
+/** How much of a refused request is echoed in the error: enough to recognise it. */
+const maxEchoChars = 200;
+
 /**
  * Decodes and validates a `ctl.sink.set` request body; an empty body reads the settings.
+ * Never throws: the sink calls it from a subscription callback, where a throw would end the
+ * subscription, so a value too deep to validate or print is refused like any other.
  *
  * @example
  * const patch = parseSinkFaultsPatch(msg.data); // { ok: true, patch: { down: true } }
@@ -117,10 +122,27 @@ export function parseSinkFaultsPatch(
   } catch (error) {
     return { ok: false, error: (error as Error).message };
   }
-  const parsed = sinkFaultsPatchSchema.safeParse(value);
-  if (parsed.success) return { ok: true, patch: parsed.data };
-  return {
-    ok: false,
-    error: `invalid ctl.sink.set request ${JSON.stringify(value)}: ${z.prettifyError(parsed.error).replaceAll('\n', '; ')}`,
-  };
+  try {
+    const parsed = sinkFaultsPatchSchema.safeParse(value);
+    if (parsed.success) return { ok: true, patch: parsed.data };
+    return {
+      ok: false,
+      error: `invalid ctl.sink.set request ${echo(value)}: ${z.prettifyError(parsed.error).replaceAll('\n', '; ')}`,
+    };
+  } catch (error) {
+    // Nesting deep enough to overflow the stack while validating (msgpackr decodes deeper).
+    return { ok: false, error: `invalid ctl.sink.set request: ${(error as Error).message}` };
+  }
+}
+
+function echo(value: unknown): string {
+  let text: string;
+  try {
+    text = JSON.stringify(value) ?? String(value);
+  } catch (error) {
+    return `(not printable: ${(error as Error).message})`;
+  }
+  return text.length <= maxEchoChars
+    ? text
+    : `${text.slice(0, maxEchoChars)}… (${text.length} chars)`;
 }
