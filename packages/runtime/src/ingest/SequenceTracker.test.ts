@@ -21,7 +21,9 @@ class SeenModel {
       s.seen.add(seq);
       return verdict;
     }
-    if (seq < s.first || s.seen.has(seq)) return 'duplicate';
+    // Before the first seq seen, the model cannot know either: late, not a proven duplicate.
+    if (seq < s.first) return 'reordered';
+    if (s.seen.has(seq)) return 'duplicate';
     s.seen.add(seq);
     return 'reordered';
   }
@@ -61,7 +63,8 @@ describe('SequenceTracker', () => {
     ]);
     expect(seqs.observe('sim-p03', 44)).toBe('duplicate');
     expect(seqs.observe('sim-p03', 42)).toBe('duplicate');
-    expect(seqs.observe('sim-p03', 40)).toBe('duplicate');
+    // Before the first seq seen (a consumer started after it): late, maybe never folded.
+    expect(seqs.observe('sim-p03', 40)).toBe('reordered');
     expect(seqs.observe('sim-p03', 43)).toBe('reordered');
     expect(seqs.observe('sim-p03', 45)).toBe('reordered');
     expect(seqs.openGaps('sim-p03')).toEqual([]);
@@ -69,8 +72,8 @@ describe('SequenceTracker', () => {
     expect(seqs.counters).toEqual({
       gaps: 1,
       missing: 3,
-      reordered: 3,
-      duplicates: 3,
+      reordered: 4,
+      duplicates: 2,
       sourcesEvicted: 0,
       gapRangesForgotten: 0,
     });
@@ -87,7 +90,7 @@ describe('SequenceTracker', () => {
       'reordered',
       'duplicate',
       'duplicate',
-      'duplicate',
+      'reordered',
       'reordered',
       'reordered',
     ]);

@@ -6,9 +6,15 @@ import { InvalidRuntimeOptionError } from '../errors.js';
  * - `first`: the first seq seen from this source (or since it was evicted);
  * - `next`: exactly the expected one;
  * - `gap`: above the expected one; the seqs in between are recorded as missing;
- * - `reordered`: inside a recorded gap, so it arrived late; the gap shrinks or splits;
- * - `duplicate`: below the expected one and not in a recorded gap: already seen (a feed's
- *   resend), or so late that its gap was forgotten. Not to be folded.
+ * - `reordered`: inside a recorded gap, so it arrived late; the gap shrinks or splits — or
+ *   below the first seq this tracker saw from the source (its horizon), where it cannot tell
+ *   a late tick from a resend;
+ * - `duplicate`: at or above the horizon, below the expected one and not in a recorded gap:
+ *   seen before (a feed's resend), or so late that its gap was forgotten.
+ *
+ * Every verdict is a report, not a filter: which ticks a tracker has seen depends on where
+ * its consumer started, so dropping by verdict would make the fold depend on restarts.
+ * Exactly-once storage of a `source:sourceSeq` is the log's job (its msgID duplicate window).
  */
 export type SequenceVerdict = 'first' | 'next' | 'gap' | 'reordered' | 'duplicate';
 
@@ -52,6 +58,8 @@ export interface SequenceTrackerOptions {
 
 /** One source's state: the next expected seq and the open gaps as flat `[from, to, ...]` pairs. */
 interface SourceState {
+  /** The first seq seen: what came before it is unknown to this tracker. */
+  readonly horizon: number;
   expected: number;
   /** Inclusive ranges, ascending and disjoint, all below `expected`. */
   gaps: number[];
@@ -71,12 +79,13 @@ interface SourceState {
  * Bounds: at most `maxSources` sources (exact LRU; an evicted source's next tick is `first`)
  * and `maxGapRanges` open ranges per source (the oldest range is forgotten; a seq from it
  * then counts as a duplicate). Both are counted. The state is in memory only: a consumer that
- * restarts sees each source's next tick as `first`.
+ * restarts sees each source's next tick as `first`, and a tick from before that one (a
+ * publisher's retry logged late) as `reordered`, never as a duplicate it has no evidence of.
  *
  * @example
  * const seqs = new SequenceTracker({ onAnomaly: (a) => reporter.error({ ... }) });
- * if (seqs.observe(tick.source, tick.sourceSeq) === 'duplicate') deadLetter(msg, 'duplicate');
- * else book.apply(tick, msg.seq);
+ * seqs.observe(tick.source, tick.sourceSeq); // reported through onAnomaly
+ * book.apply(tick, msg.seq); // every admitted tick folds, once per log sequence
  */
 export class SequenceTracker {
   readonly counters: SequenceCounters = {
@@ -121,7 +130,7 @@ export class SequenceTracker {
    *
    * @param source - the tick's `source`
    * @param sourceSeq - the tick's `sourceSeq`, a safe integer >= 0 (decodeTick checked it)
-   * @returns the verdict; fold every verdict but `duplicate`
+   * @returns the verdict (a report: fold the tick whatever it is)
    * @example
    * seqs.observe('sim-p03', 41); // 'first'
    * seqs.observe('sim-p03', 44); // 'gap' (42..43 missing)
@@ -131,7 +140,7 @@ export class SequenceTracker {
   observe(source: string, sourceSeq: number): SequenceVerdict {
     const state = this.#sources.get(source);
     if (state === undefined) {
-      this.#sources.set(source, { expected: sourceSeq + 1, gaps: [] });
+      this.#sources.set(source, { horizon: sourceSeq, expected: sourceSeq + 1, gaps: [] });
       return 'first';
     }
     const expected = state.expected;
@@ -155,7 +164,8 @@ export class SequenceTracker {
       });
       return 'gap';
     }
-    const kind = fillGap(state.gaps, sourceSeq) ? 'reordered' : 'duplicate';
+    const kind =
+      sourceSeq < state.horizon || fillGap(state.gaps, sourceSeq) ? 'reordered' : 'duplicate';
     if (kind === 'reordered') {
       this.counters.reordered++;
       this.#trimGaps(state.gaps);

@@ -37,7 +37,6 @@ export interface PartitionConsumerDeps {
 export interface PartitionConsumerCounters {
   received: number;
   deadLettered: number;
-  duplicates: number;
   /** Attempts to fold a tick that failed (e.g. its actor could not be hydrated) and were retried. */
   retries: number;
 }
@@ -68,7 +67,6 @@ export class PartitionConsumer {
   readonly counters: PartitionConsumerCounters = {
     received: 0,
     deadLettered: 0,
-    duplicates: 0,
     retries: 0,
   };
   readonly sequences: SequenceTracker;
@@ -166,7 +164,7 @@ export class PartitionConsumer {
         this.counters.received++;
         this.#lastReceivedAt = Date.now();
         this.#pending = msg.info.pending;
-        const tick = this.#admit(msg.subject, msg.data, msg.seq);
+        const tick = this.#admit(msg.subject, msg.data);
         if (tick === undefined) {
           this.gate.skip(msg.seq);
           continue;
@@ -189,7 +187,7 @@ export class PartitionConsumer {
   }
 
   /** The message's tick, or `undefined` when it was refused (dead-lettered). */
-  #admit(subject: string, data: Uint8Array, seq: number): Tick | undefined {
+  #admit(subject: string, data: Uint8Array): Tick | undefined {
     const admission = admitTick(subject, data, this.#d.partitions);
     if (!admission.ok) {
       this.counters.deadLettered++;
@@ -197,21 +195,10 @@ export class PartitionConsumer {
       return undefined;
     }
     const { tick } = admission;
-    if (this.sequences.observe(tick.source, tick.sourceSeq) === 'duplicate') {
-      // Same source and sequence as a tick already folded: a feed's resend after the log's
-      // duplicate window. Folding it would apply it twice.
-      this.counters.duplicates++;
-      this.#d.deadLetter({
-        v: 1,
-        reason: 'duplicate',
-        subject,
-        detail: `${tick.source}:${tick.sourceSeq} was already folded (log seq ${seq} is a resend)`,
-        at: Date.now(),
-        payload: data.subarray(0, 1024),
-        payloadSize: data.length,
-      });
-      return undefined;
-    }
+    // Reported (gap, late, duplicate) through onAnomaly, never dropped: the tracker's verdict
+    // depends on where this consumer started, the fold must not. The log's msgID window is
+    // what keeps a source:sourceSeq from being stored twice.
+    this.sequences.observe(tick.source, tick.sourceSeq);
     return tick;
   }
 }

@@ -2,7 +2,6 @@ import { SymbolBook, type SymbolBookOptions } from '@ballast/machines';
 import { type DeadLetterReason, maxPartitions } from '@ballast/protocol';
 import { DeliverPolicy, type JetStreamClient, type JsMsg } from '@nats-io/jetstream';
 import { InvalidRuntimeOptionError } from '../errors.js';
-import { SequenceTracker, type SequenceTrackerOptions } from '../ingest/SequenceTracker.js';
 import { admitTick } from '../ingest/tickAdmission.js';
 import { topologyNames } from '../topology.js';
 
@@ -24,8 +23,6 @@ export interface ReferenceFoldOptions {
   readonly partitions: number;
   /** Window bounds, as the workers use them. */
   readonly book?: SymbolBookOptions;
-  /** Sequence-tracking bounds, as the workers use them. */
-  readonly sequence?: Omit<SequenceTrackerOptions, 'onAnomaly'>;
   /** Fold up to and including this log sequence; default the stream's last one at the start. */
   readonly upToSeq?: number;
   /** Stream name. Default `TICKS`. */
@@ -49,9 +46,10 @@ export class ReferenceFoldError extends Error {
 /**
  * The clean fold tests compare workers with (invariant I1): reads the tick log from its first
  * message with an ordered consumer and folds every symbol by the workers' rules, in log order:
- * `admitTick` refuses bad messages; one {@link SequenceTracker} per partition (a worker has
- * one per partition consumer) drops `duplicate` sourceSeqs, since folding a feed's resend would
- * apply it twice; `new SymbolBook(symbol, book).apply(tick, seq)` folds the rest.
+ * `admitTick` refuses bad messages; `new SymbolBook(symbol, book).apply(tick, seq)` folds the
+ * rest, each once by log sequence. A `source:sourceSeq` logged twice (a resend past the
+ * stream's duplicate window) folds twice here as in a worker, whose sequence tracker only
+ * reports it: dropping by a tracker's verdict would make a fold depend on where it started.
  *
  * A symbol none of whose ticks was admitted has no entry. The fold holds one book per symbol
  * in memory: it is for tests and audits, not for a production-size log.
@@ -90,23 +88,13 @@ export async function referenceFold(
   const books = new Map<string, SymbolBook>();
   if (state.messages === 0 || lastSeq < state.first_seq) return results(books);
 
-  const trackers: (SequenceTracker | undefined)[] = [];
   const fold = (msg: JsMsg): void => {
     const admission = admitTick(msg.subject, msg.data, partitions, 0);
     if (!admission.ok) {
       options.onSkip?.(msg.seq, admission.deadLetter.reason);
       return;
     }
-    const { tick, partition } = admission;
-    let tracker = trackers[partition];
-    if (tracker === undefined) {
-      tracker = new SequenceTracker(options.sequence);
-      trackers[partition] = tracker;
-    }
-    if (tracker.observe(tick.source, tick.sourceSeq) === 'duplicate') {
-      options.onSkip?.(msg.seq, 'duplicate');
-      return;
-    }
+    const { tick } = admission;
     let book = books.get(tick.symbol);
     if (book === undefined) {
       if (books.size >= maxSymbols) {

@@ -1,6 +1,6 @@
 import { type LastQuote, SymbolBook, type SymbolBookOptions } from '@ballast/machines';
 import type { DeadLetterReason, Tick } from '@ballast/protocol';
-import { admitTick, SequenceTracker } from '@ballast/runtime';
+import { admitTick } from '@ballast/runtime';
 
 /** What the fold did with one logged message: `applied`, or why a worker would not fold it. */
 type ReplayOutcome = 'applied' | DeadLetterReason;
@@ -32,18 +32,12 @@ export interface SymbolFoldResult {
 export interface SymbolLogFoldOptions {
   /** Window bounds, as the workers use them (default: the design's). */
   readonly book?: SymbolBookOptions;
-  /**
-   * Open sourceSeq gaps kept per source. This fold sees one symbol, so every other symbol's
-   * ticks of the same source look like a gap: keep many more ranges than a worker (64) does,
-   * or a late tick would be taken for a duplicate after 64 ticks. Default 8,192.
-   */
-  readonly maxGapRanges?: number;
 }
 
 /**
  * Folds one symbol's logged ticks by the workers' rules, one message at a time: `admitTick`
- * refuses what a worker dead-letters, a {@link SequenceTracker} drops a source's duplicate
- * `sourceSeq`s, and `SymbolBook.apply` folds the rest — so after the messages up to the live
+ * refuses what a worker dead-letters and `SymbolBook.apply` folds the rest (a resent
+ * `sourceSeq` too: a worker only reports it) — so after the messages up to the live
  * actor's `lastAppliedSeq` the digest equals the actor's (runtime's `referenceFold` applies
  * the same rules to the whole log; this reads only the symbol's subject).
  *
@@ -56,7 +50,6 @@ export class SymbolLogFold {
   readonly symbol: string;
   readonly partitions: number;
   readonly book: SymbolBook;
-  readonly #sequences: SequenceTracker;
   readonly #skipped: Partial<Record<DeadLetterReason, number>> = {};
   #events = 0;
 
@@ -65,7 +58,6 @@ export class SymbolLogFold {
     this.symbol = symbol;
     this.partitions = partitions;
     this.book = new SymbolBook(symbol, options.book);
-    this.#sequences = new SequenceTracker({ maxGapRanges: options.maxGapRanges ?? 8_192 });
   }
 
   /**
@@ -83,9 +75,6 @@ export class SymbolLogFold {
     const admission = admitTick(subject, data, this.partitions, 0);
     if (!admission.ok) return this.#skip(seq, null, admission.deadLetter.reason);
     const tick = admission.tick;
-    if (this.#sequences.observe(tick.source, tick.sourceSeq) === 'duplicate') {
-      return this.#skip(seq, tick, 'duplicate');
-    }
     const result = this.book.apply(tick, seq);
     if (result === 'applied') return { seq, tick, outcome: 'applied' };
     return this.#skip(seq, tick, result === 'too-old' ? 'too_old' : 'duplicate');
