@@ -9,6 +9,7 @@ import {
 import type { JetStreamClient } from '@nats-io/jetstream';
 import { InvalidRuntimeOptionError } from '../errors.js';
 import { type Logger, silentLogger } from '../logger.js';
+import { isTransientNatsError } from '../nats/isTransientNatsError.js';
 
 /** Why a {@link TickPublisher} refused or gave up. */
 export type TickPublishErrorCode = 'publish_failed' | 'backlog_full' | 'closed';
@@ -372,7 +373,7 @@ export class TickPublisher implements AsyncDisposable {
         return;
       } catch (error) {
         const left = this.retryTimeoutMs - (this.#now() - started);
-        if (isTransient(error) && left > 0) {
+        if (isTransientNatsError(error) && left > 0) {
           counters.retries++;
           await sleep(Math.min(left, this.#backoffMs * 2 ** Math.min(attempt, 16), maxBackoffMs));
           continue;
@@ -388,28 +389,6 @@ export class TickPublisher implements AsyncDisposable {
         return;
       }
     }
-  }
-}
-
-/**
- * Errors after which the same publish may succeed: an ack timeout, or no responders (nats.js
- * says `JetStreamNotEnabled`) while a stream leader is elected or the server restarts.
- * Checked by name: two copies of nats.js in one process would defeat `instanceof`.
- */
-function isTransient(error: unknown): boolean {
-  if (!(error instanceof Error)) return false;
-  switch (error.name) {
-    case 'TimeoutError':
-    case 'JetStreamNotEnabled':
-    case 'NoRespondersError':
-      return true;
-    case 'RequestError':
-      return (error as { isNoResponders?: () => boolean }).isNoResponders?.() === true;
-    case 'JetStreamApiError':
-      // 503: "JetStream system temporarily unavailable".
-      return (error as { status?: number }).status === 503;
-    default:
-      return false;
   }
 }
 

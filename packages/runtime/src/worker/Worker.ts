@@ -15,6 +15,7 @@ import { PartitionLeases } from '../leases/PartitionLeases.js';
 import { createLogger, type Logger } from '../logger.js';
 import { type HttpEndpoint, startHttpEndpoint } from '../metrics/httpEndpoint.js';
 import { WorkerMetrics } from '../metrics/WorkerMetrics.js';
+import { retryTransient } from '../nats/retryTransient.js';
 import { PartitionCheckpoint } from '../partitions/PartitionCheckpoint.js';
 import { PartitionConsumer } from '../partitions/PartitionConsumer.js';
 import { QueryService } from '../queries/QueryService.js';
@@ -29,6 +30,10 @@ import {
   type WorkerOptions,
 } from './workerOptions.js';
 import { type WorkerStatus, workerStats, workerStatus } from './workerStatus.js';
+
+// A JetStream cluster that is still forming, or electing leaders, answers its API with
+// timeouts and no-responders for a few seconds: a worker started meanwhile waits this long.
+const topologyWaitMs = 30_000;
 
 // How long a partition may receive nothing while the log has more for it.
 const stallCheckMs = 5_000;
@@ -203,7 +208,11 @@ export class Worker implements AsyncDisposable {
     });
     try {
       const jsm = await jetstreamManager(nc);
-      const topology = await ensureTopology(nc, jsm, resolved.topology);
+      const topology = await retryTransient(() => ensureTopology(nc, jsm, resolved.topology), {
+        what: 'creating streams and buckets',
+        withinMs: topologyWaitMs,
+        log,
+      });
       const js = jetstream(nc);
       const reporter = new SystemReporter({ nc, log });
       let worker: Worker | undefined;
