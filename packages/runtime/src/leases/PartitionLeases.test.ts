@@ -308,6 +308,46 @@ describe('PartitionLeases', () => {
     expect((await cluster.admin.get(leaseKey(5)))?.string()).toMatch(/intruder/);
   });
 
+  it('keeps a lease whose newer revision is its own heartbeat, read before its answer came', async () => {
+    await using cluster = await Cluster.start();
+    // Slow answers, as on an overloaded machine or during an election: a heartbeat's update
+    // lands at once but is answered 450 ms later, and listing the workers starts 300 ms late.
+    // A timer heartbeat then lands while a round reads the bucket, which sees a revision its
+    // worker does not know yet — its own.
+    let slow = false;
+    const nc = await connect({ servers: cluster.server.url });
+    const base = await new Kvm(nc).open('leases');
+    const kv = new Proxy(base, {
+      get(target, prop) {
+        const value = Reflect.get(target, prop, target);
+        if (typeof value !== 'function') return value;
+        if (prop === 'update') {
+          return async (...args: Parameters<KV['update']>) => {
+            const revision = await target.update(...args);
+            if (slow) await sleep(450);
+            return revision;
+          };
+        }
+        if (prop === 'keys') {
+          return async (...args: Parameters<KV['keys']>) => {
+            if (slow) await sleep(300);
+            return target.keys(...args);
+          };
+        }
+        return value.bind(target);
+      },
+    });
+    const a = await cluster.worker('w1', { kv });
+    await a.leases.start();
+    slow = true;
+    const rounds = a.leases.counters.rounds;
+    await until('six more rounds', () => a.leases.counters.rounds >= rounds + 6, 20 * ttlMs);
+    slow = false;
+    expect(cluster.events('w1', 'lost')).toEqual([]);
+    expect(a.leases.owned()).toEqual(all);
+    await nc.close();
+  });
+
   it('stops owning by the local deadline when NATS goes away', async () => {
     await using cluster = await Cluster.start();
     const a = await cluster.worker('w1');

@@ -306,6 +306,16 @@ export class PartitionLeases implements AsyncDisposable {
     for (const [p, lease] of this.#held.entries()) {
       const entry = view.leases.get(p);
       if (entry?.revision === lease.revision) continue;
+      if (entry?.holder === this.workerId) {
+        // Our own write: a heartbeat whose answer had not come back when the bucket was read,
+        // or one that timed out but landed. Taking it for a loss made an overloaded worker drop
+        // every partition each round and never settle (the chaos suite's node-loss scenario).
+        // A newer revision is adopted so the next compare-and-set matches; an older one is a
+        // read from before our last heartbeat. The deadline moves only with an answered
+        // heartbeat, whose send time is known.
+        if (entry.revision > lease.revision) lease.revision = entry.revision;
+        continue;
+      }
       this.#lose(
         p,
         entry
