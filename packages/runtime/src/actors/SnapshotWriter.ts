@@ -5,7 +5,7 @@ import type { SnapshotCut, SymbolEntry } from './SymbolEntry.js';
 /** Options of {@link SnapshotWriter}. */
 export interface SnapshotWriterOptions {
   readonly store: SnapshotStore;
-  /** Writes in flight at once, worker-wide. Default 32. */
+  /** Writes in flight at once, worker-wide. Default 256. */
   readonly concurrency?: number;
   /** First retry delay of a failed write; doubles up to 30 s. Default 500 ms. */
   readonly retryBaseMs?: number;
@@ -50,7 +50,7 @@ export class SnapshotWriter {
   #inFlight = 0;
 
   constructor(options: SnapshotWriterOptions) {
-    this.#o = { concurrency: 32, retryBaseMs: 500, ...options };
+    this.#o = { concurrency: 256, retryBaseMs: 500, ...options };
   }
 
   /** Writes in flight now. */

@@ -20,7 +20,7 @@ export interface SymbolActorOptions {
   readonly housekeepingMs?: number;
   /** Window bounds of new books. Default: the design's 1440/864/672/672/720/360/365, OI 288. */
   readonly book?: SymbolBookOptions;
-  /** Snapshot writes in flight at once. Default 32. */
+  /** Snapshot writes in flight at once. Default 256. */
   readonly snapshotConcurrency?: number;
   /**
    * Timeframes published on every live tick; the others are published at most once per
@@ -54,7 +54,7 @@ export function resolveSymbolActorOptions(
     idleAfterMs: options.idleAfterMs ?? 300_000,
     housekeepingMs: options.housekeepingMs ?? 5_000,
     book: options.book ?? {},
-    snapshotConcurrency: options.snapshotConcurrency ?? 32,
+    snapshotConcurrency: options.snapshotConcurrency ?? 256,
     perTickTimeframes: options.perTickTimeframes ?? ['1m'],
     candleUpdateIntervalMs: options.candleUpdateIntervalMs ?? 1_000,
   };
