@@ -82,7 +82,9 @@ describe('ballast up, end to end', () => {
         '--partitions',
         '4',
       ],
-      { stdio: ['ignore', 'pipe', 'pipe'] },
+      // A process group of its own, like a terminal's foreground job, so the test can press
+      // Ctrl-C: the terminal sends SIGINT to every process of the group, not to `up` alone.
+      { stdio: ['ignore', 'pipe', 'pipe'], detached: true },
     );
     let output = '';
     up.stdout?.on('data', (chunk: Buffer) => {
@@ -148,11 +150,18 @@ describe('ballast up, end to end', () => {
     // Ctrl-C stops everything in order and leaves nothing behind.
     expect(processesMentioning(dataDir).length).toBeGreaterThanOrEqual(4); // 2 workers, feed, sink
     expect(natsServersOf(dataDir)).toBe(1);
-    up.kill('SIGINT');
-    const [code] = await once(up, 'exit');
+    const exited = once(up, 'exit');
+    process.kill(-(up.pid as number), 'SIGINT');
+    const [code] = await exited;
     expect(code).toBe(0);
     expect(output).toContain('ballast up: stopped.');
     expect(processesMentioning(dataDir)).toEqual([]);
     expect(natsServersOf(dataDir)).toBe(0);
+    // In order: NATS still ran while the workers wrote final snapshots and released leases.
+    const workerLogs = ['worker-1.log', 'worker-2.log']
+      .map((log) => readFileSync(join(dataDir, 'logs', log), 'utf8'))
+      .join('');
+    expect(workerLogs.match(/partition lease released/g)?.length).toBe(4);
+    expect(workerLogs).not.toMatch(/onReleasing failed|lease delete failed/);
   });
 });

@@ -28,6 +28,14 @@ export interface NatsServerOptions {
   readonly extraConfig?: string;
   /** How long to wait for the ports file and a TCP connect. Default 15 s. */
   readonly startTimeoutMs?: number;
+  /**
+   * Run the server in a process group of its own. A terminal's Ctrl-C goes to the whole
+   * foreground group: a server in it would exit at once, while the clients its owner still
+   * stops (workers writing final snapshots) need it. With this, only the owner hears the
+   * Ctrl-C and stops the server last; the owner's exit still kills it. Default `false`, so a
+   * Ctrl-C of a test run takes its servers down with it.
+   */
+  readonly ownProcessGroup?: boolean;
 }
 
 /** Ports a running node listens on, read from its ports file. */
@@ -57,6 +65,7 @@ export class NatsServer implements AsyncDisposable {
   /** The JetStream store; inside {@link NatsServer.tempDir} unless the caller gave one. */
   readonly storeDir: string | undefined;
   readonly #timeoutMs: number;
+  readonly #ownProcessGroup: boolean;
   #config: NodeConfig;
   #ports: BoundPorts | undefined;
   #child: ChildProcess | undefined;
@@ -68,6 +77,7 @@ export class NatsServer implements AsyncDisposable {
     storeDir: string | undefined;
     config: NodeConfig;
     timeoutMs: number;
+    ownProcessGroup: boolean;
   }) {
     this.binary = init.binary;
     this.name = init.config.serverName;
@@ -75,6 +85,7 @@ export class NatsServer implements AsyncDisposable {
     this.storeDir = init.storeDir;
     this.#config = init.config;
     this.#timeoutMs = init.timeoutMs;
+    this.#ownProcessGroup = init.ownProcessGroup;
   }
 
   /**
@@ -120,6 +131,7 @@ export class NatsServer implements AsyncDisposable {
       storeDir,
       config: makeConfig(tempDir, storeDir),
       timeoutMs: options.startTimeoutMs ?? 15_000,
+      ownProcessGroup: options.ownProcessGroup ?? false,
     });
   }
 
@@ -218,6 +230,7 @@ export class NatsServer implements AsyncDisposable {
     this.#logTail = [];
     const child = spawn(this.binary.path, ['-c', this.configFile], {
       stdio: ['ignore', 'ignore', 'pipe'],
+      detached: this.#ownProcessGroup,
     });
     killOnExit(child);
     this.#child = child;

@@ -251,7 +251,9 @@ export class LocalCluster {
     await Promise.all(this.workers.map((w) => w.stop(20_000)));
     await this.sink?.stop(5_000);
     this.watch.stop();
-    await this.#nc.drain().catch(() => undefined);
+    // With NATS gone, drain fails and the connection would go on reconnecting (no limit),
+    // keeping this process alive after "stopped.": close it then.
+    await this.#nc.drain().catch(() => this.#nc.close());
     await this.#nats?.[Symbol.asyncDispose]();
     await removeClusterFile(this.#o.dataDir);
   }
@@ -267,9 +269,15 @@ async function startNats(
       size: options.natsNodes,
       storeDir: join(options.dataDir, 'nats-cluster'),
       extraConfig,
+      ownProcessGroup: true,
     });
   }
-  return NatsServer.start({ storeDir: join(options.dataDir, 'nats'), extraConfig });
+  // Its own process group: stopped last, after the workers wrote their final snapshots.
+  return NatsServer.start({
+    storeDir: join(options.dataDir, 'nats'),
+    extraConfig,
+    ownProcessGroup: true,
+  });
 }
 
 const defaultDashboardPort = 4280;

@@ -81,6 +81,9 @@ export class ManagedProcess {
       // The child stops by itself if this process dies without stopping it (see its bin).
       env: { ...process.env, ...this.#o.env, BALLAST_EXIT_WITH_PARENT: '1' },
       stdio: ['ignore', 'pipe', 'pipe'],
+      // A group of its own: a terminal's Ctrl-C reaches only this process, which stops the
+      // children in order (workers while NATS still runs) instead of all at once.
+      detached: true,
     });
     this.#child = child;
     this.#startedAt = Date.now();

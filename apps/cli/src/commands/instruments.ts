@@ -91,7 +91,7 @@ async function withRegistry(
   } catch (error) {
     throw registryFailure(error, user);
   } finally {
-    await nc.drain().catch(() => undefined);
+    await nc.drain().catch(() => nc.close());
   }
 }
 

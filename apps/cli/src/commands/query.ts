@@ -68,7 +68,7 @@ export function queryCommand(): Command {
           options.json ? `${JSON.stringify(reply)}\n` : renderSymbolState(reply),
         );
       } finally {
-        await nc.drain().catch(() => undefined);
+        await nc.drain().catch(() => nc.close());
       }
     });
 }

@@ -135,7 +135,7 @@ export function replayCommand(): Command {
         }
         if (comparison !== undefined && !comparison.ok) throw new CliError(comparison.message);
       } finally {
-        await nc.drain().catch(() => undefined);
+        await nc.drain().catch(() => nc.close());
       }
     });
 }

@@ -69,7 +69,7 @@ export function topCommand(): Command {
         redraw?.done();
         stop.dispose();
         feed.stop();
-        await nc.drain().catch(() => undefined);
+        await nc.drain().catch(() => nc.close());
       }
     });
 }
