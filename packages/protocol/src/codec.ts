@@ -1,6 +1,7 @@
 import { C1, Packr } from 'msgpackr';
 import { describeValue, inSubject } from './describeValue.js';
 import { ProtocolError } from './errors.js';
+import { maxWireDepth, nestedDeeperThan } from './msgpackDepth.js';
 
 /**
  * Default largest payload a decoder accepts, in bytes. A tick is about 90 bytes; the bound
@@ -43,9 +44,9 @@ export function packWire(message: object): Uint8Array {
 
 /**
  * Decodes exactly one MessagePack value after checking the size bound. Every failure is a
- * {@link ProtocolError}: `oversize` before decoding, `decode_failed` for anything msgpackr
- * throws (truncated input, trailing bytes, unknown extensions, nesting deep enough to
- * overflow the stack). The value is not validated here.
+ * {@link ProtocolError}: `oversize` before decoding, `decode_failed` for maps and arrays
+ * nested deeper than {@link maxWireDepth} and for anything msgpackr throws (truncated input,
+ * trailing bytes, unknown extensions). The value is not validated here.
  */
 export function unpackWire(
   bytes: Uint8Array,
@@ -67,6 +68,16 @@ export function unpackWire(
       'oversize',
       `${type} payload is ${bytes.length} bytes, over the ${maxBytes}-byte limit${inSubject(subject)}`,
       { subject },
+    );
+  }
+  // Checked without recursion first: where msgpackr's recursion overflows depends on the
+  // caller's stack, and the same bytes must get the same verdict in every process.
+  if (nestedDeeperThan(bytes, maxWireDepth)) {
+    throw decodeFailed(
+      type,
+      bytes.length,
+      new Error(`maps and arrays nested deeper than ${maxWireDepth} levels`),
+      subject,
     );
   }
   let value: unknown;

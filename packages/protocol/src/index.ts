@@ -24,6 +24,7 @@ export type { ErrorEntry } from './messages/errorEntry.js';
 export { decodeErrorEntry, encodeErrorEntry } from './messages/errorEntry.js';
 export type { Tick } from './messages/tick.js';
 export { decodeTick, encodeTick, tickMessageId } from './messages/tick.js';
+export { maxWireDepth } from './msgpackDepth.js';
 export { fnv1a32, maxPartitions, partition } from './partition.js';
 export { decodePlain, encodePlain } from './plainValue.js';
 export { decodeSnapshot, defaultSnapshotMaxBytes, encodeSnapshot } from './snapshot.js';
