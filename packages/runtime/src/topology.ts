@@ -127,7 +127,7 @@ export async function ensureTopology(
   const kvm = new Kvm(nc);
   const bucket = async (
     name: string,
-    limits: { history: number; maxBytes: number; ttl?: number },
+    limits: { history: number; maxBytes: number; ttl?: number; leaderReads?: boolean },
   ) => {
     const kv = await kvm.create(name, {
       history: limits.history,
@@ -135,6 +135,7 @@ export async function ensureTopology(
       replicas: o.replicas,
       storage,
       ...(limits.ttl === undefined ? {} : { ttl: limits.ttl }),
+      ...(limits.leaderReads ? { allow_direct: false } : {}),
     });
     // Kvm.create binds an existing bucket as it is; bring its limits to the configured ones.
     await ensureStream(jsm, {
@@ -153,6 +154,10 @@ export async function ensureTopology(
       history: 1,
       maxBytes: 8 * MiB,
       ttl: o.leaseTtlMs,
+      // Reads through the stream leader. A direct get may be answered by a replica that is
+      // still catching up after a restart: a worker then read its own lease at an old revision,
+      // called it lost, and partitions churned for as long as the replica lagged.
+      leaderReads: true,
     }),
     instruments: await bucket(topologyNames.instruments, {
       history: 5,

@@ -27,6 +27,11 @@ export class PartitionLeaseCounters {
   lost = 0;
   /** Presence puts or lease updates that failed without proving the lease lost. */
   heartbeatFailures = 0;
+  /**
+   * Newer revisions of held leases found naming this worker — its own heartbeats that timed
+   * out or were answered late but landed — taken over instead of counting the lease lost.
+   */
+  revisionsAdopted = 0;
   /** Leases in KV naming this worker that it does not hold (a restart, a late write): deleted. */
   orphansReleased = 0;
   /** `onLost` threw (it must not; the loss stands anyway). */

@@ -348,6 +348,58 @@ describe('PartitionLeases', () => {
     await nc.close();
   });
 
+  it('keeps a lease whose heartbeat timed out but landed, instead of losing it next beat', async () => {
+    await using cluster = await Cluster.start();
+    // A slow R3 bucket: the update is stored, the answer never comes in time.
+    let timeOutNext = false;
+    let failListing = false;
+    const nc = await connect({ servers: cluster.server.url });
+    const base = await new Kvm(nc).open('leases');
+    const kv = new Proxy(base, {
+      get(target, prop) {
+        const value = Reflect.get(target, prop, target);
+        if (typeof value !== 'function') return value;
+        if (prop === 'update') {
+          return async (...args: Parameters<KV['update']>) => {
+            const revision = await target.update(...args);
+            if (timeOutNext && args[0] === leaseKey(5)) {
+              timeOutNext = false;
+              failListing = true;
+              const error = new Error('timeout');
+              error.name = 'TimeoutError';
+              throw error;
+            }
+            return revision;
+          };
+        }
+        if (prop === 'keys') {
+          // That round's read of the bucket fails too, so the next heartbeat, not a view of
+          // the bucket, is the first to meet the unknown revision.
+          return async (...args: Parameters<KV['keys']>) => {
+            if (failListing) {
+              failListing = false;
+              throw new Error('listing failed');
+            }
+            return target.keys(...args);
+          };
+        }
+        return value.bind(target);
+      },
+    });
+    const a = await cluster.worker('w1', { kv });
+    await a.leases.start();
+    timeOutNext = true;
+    await until('the timed-out heartbeat', () => !timeOutNext, 4 * ttlMs);
+    const rounds = a.leases.counters.rounds;
+    await until('three more rounds', () => a.leases.counters.rounds >= rounds + 3, 10 * ttlMs);
+    expect(cluster.events('w1', 'lost')).toEqual([]);
+    expect(a.leases.owned()).toEqual(all);
+    expect(a.leases.counters.revisionsAdopted).toBe(1);
+    expect(a.leases.counters.heartbeatFailures).toBe(1);
+    expect(a.leases.counters.roundFailures).toBe(1);
+    await nc.close();
+  });
+
   it('stops owning by the local deadline when NATS goes away', async () => {
     await using cluster = await Cluster.start();
     const a = await cluster.worker('w1');

@@ -4,7 +4,13 @@ import { InvalidRuntimeOptionError, RuntimeError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { type HeldLease, HeldLeases } from './HeldLeases.js';
 import { leasePlan } from './leasePlan.js';
-import { encodeLease, encodePresence, leaseKey, presenceKey } from './leaseRecords.js';
+import {
+  decodeLeaseHolder,
+  encodeLease,
+  encodePresence,
+  leaseKey,
+  presenceKey,
+} from './leaseRecords.js';
 import { type LeaseView, readLeaseView } from './leaseView.js';
 import type { PartitionLeaseCounters } from './PartitionLeaseCounters.js';
 import {
@@ -313,7 +319,10 @@ export class PartitionLeases implements AsyncDisposable {
         // A newer revision is adopted so the next compare-and-set matches; an older one is a
         // read from before our last heartbeat. The deadline moves only with an answered
         // heartbeat, whose send time is known.
-        if (entry.revision > lease.revision) lease.revision = entry.revision;
+        if (entry.revision > lease.revision) {
+          lease.revision = entry.revision;
+          this.counters.revisionsAdopted++;
+        }
         continue;
       }
       this.#lose(
@@ -370,7 +379,16 @@ export class PartitionLeases implements AsyncDisposable {
         this.#log.warn({ err: error }, 'presence heartbeat failed');
       });
     const value = encodeLease(this.workerId, Date.now());
-    const updates = this.#held.entries().map(async ([p, lease]) => {
+    const updates = this.#held
+      .entries()
+      .map(([p, lease]) => this.#refresh(p, lease, value, sentAt));
+    await Promise.all([presence, ...updates]);
+    this.#held.arm();
+  }
+
+  /** One held lease's heartbeat: a compare-and-set that moves its deadline when answered. */
+  async #refresh(p: number, lease: HeldLease, value: Uint8Array, sentAt: number): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
       try {
         const revision = await this.#kv.update(
           leaseKey(p),
@@ -382,9 +400,13 @@ export class PartitionLeases implements AsyncDisposable {
         if (this.#held.get(p) !== lease || this.#abandoned) return;
         lease.revision = revision;
         lease.deadline = sentAt + this.ttlMs - this.marginMs;
+        return;
       } catch (error) {
         if (this.#held.get(p) !== lease) return;
         if (isWrongLastSequence(error)) {
+          // Once: the retry carries the adopted revision, so this beat still moves the deadline.
+          if (attempt === 1 && (await this.#adoptOwnWrite(p, lease))) continue;
+          if (this.#held.get(p) !== lease) return;
           this.#lose(
             p,
             `lease ${leaseKey(p)} is no longer at revision ${lease.revision}: overwritten or expired`,
@@ -394,10 +416,32 @@ export class PartitionLeases implements AsyncDisposable {
         // Not proof of loss (timeout, disconnect): the deadline decides.
         this.counters.heartbeatFailures++;
         this.#log.warn({ err: error, partition: p }, 'lease heartbeat failed');
+        return;
       }
-    });
-    await Promise.all([presence, ...updates]);
-    this.#held.arm();
+    }
+  }
+
+  /**
+   * After a compare-and-set failed: whether the key names this worker at a newer revision — an
+   * earlier heartbeat that timed out here but landed (common while an R3 bucket elects or
+   * catches up) — and if so takes that revision. Taking the miss for a loss made every slow
+   * heartbeat drop the partition, delete its "orphan" and claim it again, round after round.
+   * The deadline stays: it moves only with an answered heartbeat.
+   */
+  async #adoptOwnWrite(p: number, lease: HeldLease): Promise<boolean> {
+    let entry: Awaited<ReturnType<KV['get']>>;
+    try {
+      entry = await this.#kv.get(leaseKey(p));
+    } catch {
+      return false;
+    }
+    if (entry === null || entry.operation !== 'PUT' || this.#held.get(p) !== lease) return false;
+    if (decodeLeaseHolder(entry.value) !== this.workerId || entry.revision <= lease.revision) {
+      return false;
+    }
+    lease.revision = entry.revision;
+    this.counters.revisionsAdopted++;
+    return true;
   }
 
   async #claim(p: number): Promise<void> {
