@@ -49,6 +49,18 @@ async function until(what: string, condition: () => boolean, timeoutMs: number):
   return performance.now() - started;
 }
 
+/** The bucket with `update` and `keys` replaced, to play slow or lost answers. */
+function intercept(kv: KV, replace: { update: KV['update']; keys: KV['keys'] }): KV {
+  return new Proxy(kv, {
+    get(target, prop) {
+      if (prop === 'update') return replace.update;
+      if (prop === 'keys') return replace.keys;
+      const value = Reflect.get(target, prop, target);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+}
+
 /**
  * One nats-server, a leases bucket and workers on their own connections. Every callback checks
  * the one invariant that matters: when a worker starts folding `p`, nobody else folds it or
@@ -74,6 +86,13 @@ class Cluster implements AsyncDisposable {
     const cluster = new Cluster(server, leases);
     cluster.#connections.push(nc);
     return cluster;
+  }
+
+  /** The leases bucket on a connection of its own, closed on dispose. */
+  async bucket(): Promise<{ kv: KV } & AsyncDisposable> {
+    const nc = await connect({ servers: this.server.url });
+    const kv = await new Kvm(nc).open('leases');
+    return { kv, [Symbol.asyncDispose]: () => nc.close() };
   }
 
   async worker(id: string, options: Partial<PartitionLeasesOptions> = {}): Promise<TestWorker> {
@@ -315,26 +334,16 @@ describe('PartitionLeases', () => {
     // A timer heartbeat then lands while a round reads the bucket, which sees a revision its
     // worker does not know yet — its own.
     let slow = false;
-    const nc = await connect({ servers: cluster.server.url });
-    const base = await new Kvm(nc).open('leases');
-    const kv = new Proxy(base, {
-      get(target, prop) {
-        const value = Reflect.get(target, prop, target);
-        if (typeof value !== 'function') return value;
-        if (prop === 'update') {
-          return async (...args: Parameters<KV['update']>) => {
-            const revision = await target.update(...args);
-            if (slow) await sleep(450);
-            return revision;
-          };
-        }
-        if (prop === 'keys') {
-          return async (...args: Parameters<KV['keys']>) => {
-            if (slow) await sleep(300);
-            return target.keys(...args);
-          };
-        }
-        return value.bind(target);
+    await using bucket = await cluster.bucket();
+    const kv = intercept(bucket.kv, {
+      update: async (...args) => {
+        const revision = await bucket.kv.update(...args);
+        if (slow) await sleep(450);
+        return revision;
+      },
+      keys: async (...args) => {
+        if (slow) await sleep(300);
+        return bucket.kv.keys(...args);
       },
     });
     const a = await cluster.worker('w1', { kv });
@@ -345,45 +354,34 @@ describe('PartitionLeases', () => {
     slow = false;
     expect(cluster.events('w1', 'lost')).toEqual([]);
     expect(a.leases.owned()).toEqual(all);
-    await nc.close();
   });
 
   it('keeps a lease whose heartbeat timed out but landed, instead of losing it next beat', async () => {
     await using cluster = await Cluster.start();
-    // A slow R3 bucket: the update is stored, the answer never comes in time.
+    // A slow R3 bucket: the update is stored, the answer never comes in time. That round's
+    // read of the bucket fails too, so the next heartbeat, not a view of the bucket, is the
+    // first to meet the unknown revision.
     let timeOutNext = false;
     let failListing = false;
-    const nc = await connect({ servers: cluster.server.url });
-    const base = await new Kvm(nc).open('leases');
-    const kv = new Proxy(base, {
-      get(target, prop) {
-        const value = Reflect.get(target, prop, target);
-        if (typeof value !== 'function') return value;
-        if (prop === 'update') {
-          return async (...args: Parameters<KV['update']>) => {
-            const revision = await target.update(...args);
-            if (timeOutNext && args[0] === leaseKey(5)) {
-              timeOutNext = false;
-              failListing = true;
-              const error = new Error('timeout');
-              error.name = 'TimeoutError';
-              throw error;
-            }
-            return revision;
-          };
+    await using bucket = await cluster.bucket();
+    const kv = intercept(bucket.kv, {
+      update: async (...args) => {
+        const revision = await bucket.kv.update(...args);
+        if (timeOutNext && args[0] === leaseKey(5)) {
+          timeOutNext = false;
+          failListing = true;
+          const error = new Error('timeout');
+          error.name = 'TimeoutError';
+          throw error;
         }
-        if (prop === 'keys') {
-          // That round's read of the bucket fails too, so the next heartbeat, not a view of
-          // the bucket, is the first to meet the unknown revision.
-          return async (...args: Parameters<KV['keys']>) => {
-            if (failListing) {
-              failListing = false;
-              throw new Error('listing failed');
-            }
-            return target.keys(...args);
-          };
+        return revision;
+      },
+      keys: async (...args) => {
+        if (failListing) {
+          failListing = false;
+          throw new Error('listing failed');
         }
-        return value.bind(target);
+        return bucket.kv.keys(...args);
       },
     });
     const a = await cluster.worker('w1', { kv });
@@ -397,7 +395,6 @@ describe('PartitionLeases', () => {
     expect(a.leases.counters.revisionsAdopted).toBe(1);
     expect(a.leases.counters.heartbeatFailures).toBe(1);
     expect(a.leases.counters.roundFailures).toBe(1);
-    await nc.close();
   });
 
   it('stops owning by the local deadline when NATS goes away', async () => {
