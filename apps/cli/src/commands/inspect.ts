@@ -1,7 +1,7 @@
 import { Command } from 'commander';
-import { CliError, UsageError } from '../cli/CliError.js';
+import { UsageError } from '../cli/CliError.js';
+import { CommandRun } from '../cli/CommandRun.js';
 import { commandConfig, flagParsers } from '../cli/commandConfig.js';
-import { onStopSignal } from '../cli/onStopSignal.js';
 import { InspectBridge } from '../inspect/InspectBridge.js';
 import {
   type InspectSelection,
@@ -96,20 +96,7 @@ async function runInspect(flags: InspectFlags, cmd: Command): Promise<void> {
     name: 'ballast inspect',
     longRunning: true,
   });
-  let finish: (failure?: Error) => void = () => {};
-  let failure: Error | undefined;
-  const done = new Promise<void>((resolve) => {
-    finish = (error) => {
-      failure ??= error;
-      resolve();
-    };
-  });
-  const removeSignalHandlers = onStopSignal(() => finish());
-  void nc
-    .closed()
-    .then((error) =>
-      finish(new CliError(`connection to NATS closed${error ? `: ${error.message}` : ''}`)),
-    );
+  const run = new CommandRun(nc);
   let bridge: InspectBridge | undefined;
   let statsTimer: NodeJS.Timeout | undefined;
   try {
@@ -147,12 +134,11 @@ async function runInspect(flags: InspectFlags, cmd: Command): Promise<void> {
       last = line;
     }, flags.statsMs);
     statsTimer.unref();
-    await done;
-    if (failure) throw failure;
+    await run.ended();
     process.stderr.write(`${statsLine(running)}\n`);
   } finally {
     clearInterval(statsTimer);
-    removeSignalHandlers();
+    run.dispose();
     await bridge?.stop();
     await nc.drain().catch(() => nc.close());
   }

@@ -1,8 +1,8 @@
 import { errors, type Subscription } from '@nats-io/nats-core';
 import { Command, InvalidArgumentError } from 'commander';
 import { CliError, UsageError } from '../cli/CliError.js';
+import { CommandRun } from '../cli/CommandRun.js';
 import { commandConfig, flagParsers } from '../cli/commandConfig.js';
-import { onStopSignal } from '../cli/onStopSignal.js';
 import { type RawEncoding, rawEncodings, renderMessage } from '../messages/renderMessage.js';
 import { connectCli } from '../nats/connectCli.js';
 import { permissionDenied } from '../nats/PermissionWatch.js';
@@ -57,25 +57,11 @@ async function runSub(subject: string, cmd: Command): Promise<void> {
     name: 'ballast sub',
     longRunning: true,
   });
-  // Settles once: --count reached, a signal, a closed stdout, or the subscription failing.
-  let finish: (failure?: Error) => void = () => {};
-  let failure: Error | undefined;
-  const done = new Promise<void>((resolve) => {
-    finish = (error) => {
-      failure ??= error;
-      resolve();
-    };
-  });
-  const removeSignalHandlers = onStopSignal(() => finish());
-  // Closed under us (e.g. the server revoked the user): fail instead of hanging.
-  void nc
-    .closed()
-    .then((error) =>
-      finish(new CliError(`connection to NATS closed${error ? `: ${error.message}` : ''}`)),
-    );
+  // Ends at --count, on a signal, a closed stdout, or the subscription failing.
+  const run = new CommandRun(nc);
   // `ballast sub ... | head` closes our stdout: stop quietly, as other Unix tools do.
   const onStdoutError = (error: NodeJS.ErrnoException) =>
-    finish(error.code === 'EPIPE' ? undefined : error);
+    run.finish(error.code === 'EPIPE' ? undefined : error);
   process.stdout.on('error', onStdoutError);
   try {
     let received = 0;
@@ -87,7 +73,7 @@ async function runSub(subject: string, cmd: Command): Promise<void> {
         ...(flags.count !== undefined && { max: flags.count }),
         callback: (error, msg) => {
           if (error !== null) {
-            finish(
+            run.finish(
               error instanceof errors.PermissionViolationError
                 ? permissionDenied(error, user)
                 : new CliError(`subscription to "${subject}" failed: ${error.message}`, 1, {
@@ -98,7 +84,7 @@ async function runSub(subject: string, cmd: Command): Promise<void> {
           }
           received++;
           process.stdout.write(renderMessage(msg, { format, raw, index: received }));
-          if (flags.count !== undefined && received >= flags.count) finish();
+          if (flags.count !== undefined && received >= flags.count) run.finish();
         },
       });
     } catch (error) {
@@ -110,15 +96,14 @@ async function runSub(subject: string, cmd: Command): Promise<void> {
     // flush; the client calls the callback with it at once, the status stream a little later.
     await nc.flush();
     await new Promise((resolve) => setImmediate(resolve));
-    if (failure) throw failure;
+    if (run.failure) throw run.failure;
     await permissions.check();
     if (!subscription.isClosed()) {
       process.stderr.write(`listening on "${subject}" at ${nc.getServer()}; Ctrl-C stops\n`);
     }
-    await done;
-    if (failure) throw failure;
+    await run.ended();
   } finally {
-    removeSignalHandlers();
+    run.dispose();
     process.stdout.off('error', onStdoutError);
     await nc.drain().catch(() => nc.close());
   }
