@@ -16,6 +16,7 @@ import {
   symbolCache,
   symbolLifecycle,
 } from '../src/index.js';
+import { naiveBook } from './naiveBook.js';
 
 const t0 = Date.UTC(2026, 0, 1);
 const actors = 50;
@@ -33,23 +34,6 @@ function fullBook(symbol: string): SymbolBook {
     }
   }
   return book;
-}
-
-/** The baseline: arrays of candle objects, as many per timeframe as the book holds. */
-function naiveBook(): Record<string, object[]> {
-  const candles: Record<string, object[]> = {};
-  for (const tf of timeframes) {
-    candles[tf] = Array.from({ length: defaultCandleCapacities[tf] }, (_, i) => ({
-      start: t0 + i * timeframeMs[tf],
-      open: 100 + i,
-      high: 101 + i,
-      low: 99 + i,
-      close: 100.5 + i,
-      volume: i,
-      trades: i,
-    }));
-  }
-  return candles;
 }
 
 /** The live-actor figure, measured in this process (needs --expose-gc). */
@@ -80,7 +64,7 @@ export function liveActorFigures(): Figure[] {
         unit: 'B',
         value: retainedBytesPer(liveActors, actors),
         baselineName: 'arrays of candle objects',
-        baseline: retainedBytesPer((n) => Array.from({ length: n }, naiveBook), actors),
+        baseline: retainedBytesPer((n) => Array.from({ length: n }, () => naiveBook(t0)), actors),
       }),
     ];
   } finally {

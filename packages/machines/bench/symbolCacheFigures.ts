@@ -7,6 +7,7 @@ import { compareThroughput, type Figure, makeFigure, retainedBytesPer } from '@b
 import { type Tick, timeframeMs, timeframes } from '@ballast/protocol';
 import { createActor } from 'xstate';
 import { defaultCandleCapacities, realClock, SymbolBook, symbolCache } from '../src/index.js';
+import { naiveBook } from './naiveBook.js';
 
 const t0 = Date.UTC(2026, 0, 1);
 const batch = 1_000;
@@ -67,28 +68,13 @@ export async function symbolCacheFigures(): Promise<Figure[]> {
     }
     return b;
   };
-  const naiveBook = () => {
-    const candles: Record<string, object[]> = {};
-    for (const tf of timeframes) {
-      candles[tf] = Array.from({ length: defaultCandleCapacities[tf] }, (_, i) => ({
-        start: t0 + i * timeframeMs[tf],
-        open: 100 + i,
-        high: 101 + i,
-        low: 99 + i,
-        close: 100.5 + i,
-        volume: i,
-        trades: i,
-      }));
-    }
-    return candles;
-  };
   const symbols = 50;
   const bytes = makeFigure({
     name: 'bytes per symbol, every window full (5,333 candles)',
     unit: 'B',
     value: retainedBytesPer((n) => Array.from({ length: n }, fullBook), symbols),
     baselineName: 'arrays of candle objects',
-    baseline: retainedBytesPer((n) => Array.from({ length: n }, naiveBook), symbols),
+    baseline: retainedBytesPer((n) => Array.from({ length: n }, () => naiveBook(t0)), symbols),
     goal: { on: 'ratio', op: '<=', target: 0.5 },
   });
   return [fold, bytes];
