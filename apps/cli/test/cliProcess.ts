@@ -1,4 +1,5 @@
-import { spawn } from 'node:child_process';
+import { type ChildProcessByStdio, spawn } from 'node:child_process';
+import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 
 /** The built `ballast` bin: tests run what users run. */
@@ -35,4 +36,26 @@ export function runBallast(args: readonly string[], timeoutMs = 30_000): Promise
       resolve({ code, stdout, stderr });
     });
   });
+}
+
+const cliDir = fileURLToPath(new URL('..', import.meta.url));
+const runFromSource =
+  "const { runCli } = await import('./src/main.ts'); process.exitCode = await runCli(process.argv);";
+
+/**
+ * Starts `ballast <args>` from source (tsx) in a child process — signals, no TTY — for
+ * long-running commands a test stops itself; argv[1] stands for the script.
+ *
+ * @example
+ * const child = spawnBallastFromSource(['top', '--nats', url]);
+ * child.kill('SIGINT');
+ */
+export function spawnBallastFromSource(
+  args: readonly string[],
+): ChildProcessByStdio<null, Readable, Readable> {
+  return spawn(
+    process.execPath,
+    ['--import', 'tsx', '--input-type=module', '-e', runFromSource, 'ballast', ...args],
+    { cwd: cliDir, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
 }

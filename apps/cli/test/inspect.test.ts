@@ -1,9 +1,7 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { NatsServer } from '@ballast/nats';
 import { controlSubjects, decodeControl, type InspectCommand, partition } from '@ballast/protocol';
 import { silentLogger, type TickFields, TickPublisher, Worker } from '@ballast/runtime';
@@ -17,11 +15,9 @@ import { runCli } from '../src/main.js';
 import type { Credentials } from '../src/nats/credentials.js';
 import { credentialsPath, writeCredentials } from '../src/nats/credentials.js';
 import { generateCredentials, renderAuthorization } from '../src/security/roles.js';
+import { spawnBallastFromSource } from './cliProcess.js';
 import { waitUntil } from './queryCluster.js';
 
-const cliDir = fileURLToPath(new URL('..', import.meta.url));
-const runFromSource =
-  "const { runCli } = await import('./src/main.ts'); process.exitCode = await runCli(process.argv);";
 const P = 4;
 const baseTs = Date.UTC(2026, 0, 5, 14, 30);
 
@@ -213,37 +209,27 @@ describe('ballast inspect', () => {
     });
     await admin.flush();
     const { w1: one, w2: two } = picked;
-    const child: ChildProcess = spawn(
-      process.execPath,
-      [
-        '--import',
-        'tsx',
-        '--input-type=module',
-        '-e',
-        runFromSource,
-        'ballast',
-        '--nats',
-        server.url,
-        '--data-dir',
-        dataDir,
-        'inspect',
-        '--actor',
-        `symbol/${one.selected}`,
-        '--actor',
-        `symbol/${two.selected}`,
-        '--kind',
-        'breaker',
-        '--port',
-        String(port),
-        // Longer than the test: a late browser must not depend on a renewal.
-        '--renew-ms',
-        '600000',
-        '--stats-ms',
-        '200',
-        '--json',
-      ],
-      { cwd: cliDir, stdio: ['ignore', 'pipe', 'pipe'] },
-    );
+    const child = spawnBallastFromSource([
+      '--nats',
+      server.url,
+      '--data-dir',
+      dataDir,
+      'inspect',
+      '--actor',
+      `symbol/${one.selected}`,
+      '--actor',
+      `symbol/${two.selected}`,
+      '--kind',
+      'breaker',
+      '--port',
+      String(port),
+      // Longer than the test: a late browser must not depend on a renewal.
+      '--renew-ms',
+      '600000',
+      '--stats-ms',
+      '200',
+      '--json',
+    ]);
     let stdout = '';
     let stderr = '';
     child.stdout?.on('data', (chunk: Buffer) => {

@@ -1,14 +1,8 @@
-import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { tickSubject } from '@ballast/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TopSample } from '../src/cluster/queries/topSample.js';
+import { spawnBallastFromSource } from './cliProcess.js';
 import { makeTicks, type QueryCluster, startQueryCluster, waitUntil } from './queryCluster.js';
-
-const cliDir = fileURLToPath(new URL('..', import.meta.url));
-// The CLI from source in a child process (signals, no TTY); argv[1] stands for the script.
-const runFromSource =
-  "const { runCli } = await import('./src/main.ts'); process.exitCode = await runCli(process.argv);";
 
 describe('ballast top', () => {
   let cluster: QueryCluster;
@@ -45,27 +39,17 @@ describe('ballast top', () => {
   });
 
   it('samples every interval with rates and system lines, and exits 0 on SIGINT', async () => {
-    const child = spawn(
-      process.execPath,
-      [
-        '--import',
-        'tsx',
-        '--input-type=module',
-        '-e',
-        runFromSource,
-        'ballast',
-        '--nats',
-        cluster.server.url,
-        '--data-dir',
-        cluster.dataDir,
-        'top',
-        '--interval',
-        '300',
-        '--wait',
-        '100',
-      ],
-      { cwd: cliDir, stdio: ['ignore', 'pipe', 'pipe'] },
-    );
+    const child = spawnBallastFromSource([
+      '--nats',
+      cluster.server.url,
+      '--data-dir',
+      cluster.dataDir,
+      'top',
+      '--interval',
+      '300',
+      '--wait',
+      '100',
+    ]);
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => {
