@@ -3,6 +3,12 @@ import type { SnapshotStore } from './SnapshotStore.js';
 import type { SnapshotCut, SymbolEntry } from './SymbolEntry.js';
 
 /** Options of {@link SnapshotWriter}. */
+/**
+ * Snapshot writes in flight worker-wide unless configured: the floor waits for each
+ * partition's slowest symbol, so write throughput bounds replay after a crash (README, Snapshots).
+ */
+export const defaultSnapshotConcurrency = 256;
+
 export interface SnapshotWriterOptions {
   readonly store: SnapshotStore;
   /** Writes in flight at once, worker-wide. Default 256. */
@@ -50,7 +56,7 @@ export class SnapshotWriter {
   #inFlight = 0;
 
   constructor(options: SnapshotWriterOptions) {
-    this.#o = { concurrency: 256, retryBaseMs: 500, ...options };
+    this.#o = { concurrency: defaultSnapshotConcurrency, retryBaseMs: 500, ...options };
   }
 
   /** Writes in flight now. */

@@ -1,5 +1,6 @@
 import type { SymbolBookOptions } from '@ballast/machines';
 import { InvalidRuntimeOptionError } from '../errors.js';
+import { defaultSnapshotConcurrency } from './SnapshotWriter.js';
 
 /** Tunables of the symbol actors a worker hosts. */
 export interface SymbolActorOptions {
@@ -54,7 +55,7 @@ export function resolveSymbolActorOptions(
     idleAfterMs: options.idleAfterMs ?? 300_000,
     housekeepingMs: options.housekeepingMs ?? 5_000,
     book: options.book ?? {},
-    snapshotConcurrency: options.snapshotConcurrency ?? 256,
+    snapshotConcurrency: options.snapshotConcurrency ?? defaultSnapshotConcurrency,
     perTickTimeframes: options.perTickTimeframes ?? ['1m'],
     candleUpdateIntervalMs: options.candleUpdateIntervalMs ?? 1_000,
   };
