@@ -176,6 +176,65 @@ describe('symbolCache', () => {
     );
   });
 
+  it('folds a TICKS batch like its ticks one by one, with one update and one snapshot', () => {
+    // Late, too-old and duplicate ticks and bucket changes, cut into batches of 1 to 9.
+    const events = Array.from({ length: 300 }, (_, i) => ({
+      tick: tick(t0 + i * 7_000 - (i % 11 === 5 ? 5 * 86_400_000 : 0), 100 + (i % 13), 1 + (i % 3)),
+      seq: i % 23 === 0 ? i : i + 1,
+    }));
+    const options = {
+      snapshotEveryEvents: 25,
+      book: { candles: { '1m': 5, '5m': 2, '15m': 1, '30m': 1, '1h': 1, '4h': 1, '1d': 1 } },
+    };
+    const single = start(options);
+    single.actor.send({ type: 'HYDRATED' });
+    for (const e of events) single.actor.send({ type: 'TICK', ...e });
+
+    const batched = start(options);
+    batched.actor.send({ type: 'HYDRATED' });
+    let batches = 0;
+    for (let i = 0; i < events.length; batches++) {
+      const size = 1 + ((i * 7) % 9);
+      batched.actor.send({ type: 'TICKS', ticks: events.slice(i, i + size) });
+      i += size;
+    }
+    const book = (run: typeof single) => run.actor.getSnapshot().context.book;
+    expect(book(batched).digest()).toBe(book(single).digest());
+    expect(batched.of('candleClosed')).toEqual(single.of('candleClosed'));
+    expect(batched.of('reportTooOld')).toEqual(single.of('reportTooOld'));
+    expect(batched.of('reportTooOld').length).toBeGreaterThan(0);
+    expect(batched.of('publishCandles').length).toBeLessThanOrEqual(batches);
+    expect(single.of('publishCandles').length).toBeGreaterThan(batches);
+    // Every snapshot comes after a whole batch: it holds the batch's last sequence.
+    const persisted = batched.of('persistSnapshot').map((e) => e.params.seq);
+    expect(persisted.length).toBeGreaterThanOrEqual(Math.floor(270 / 33));
+    for (const [i, seq] of persisted.entries()) {
+      const stored = decodeSnapshot(batched.snapshots[i] as Uint8Array) as SymbolBookSnapshot;
+      expect(stored.lastAppliedSeq).toBe(seq);
+    }
+    expect(batched.actor.getSnapshot().context.eventsSinceSnapshot).toBeLessThan(25);
+  });
+
+  it('goes live from idle on a TICKS batch, and ignores a batch of duplicates', () => {
+    const { actor, clock, of } = start({ idleAfterMs: 10_000, housekeepingMs: 1_000 });
+    actor.send({ type: 'HYDRATED' });
+    actor.send({ type: 'TICK', tick: tick(t0, 100), seq: 5 });
+    for (let i = 0; i < 10; i++) clock.increment(1_000);
+    expect(actor.getSnapshot().value).toEqual({ active: 'idle' });
+    actor.send({ type: 'TICKS', ticks: [{ tick: tick(t0 + 1, 101), seq: 4 }] });
+    expect(of('publishCandles')).toHaveLength(1);
+    actor.send({
+      type: 'TICKS',
+      ticks: [
+        { tick: tick(t0 + 2, 102), seq: 6 },
+        { tick: tick(t0 + 3, 103), seq: 7 },
+      ],
+    });
+    expect(actor.getSnapshot().value).toEqual({ active: 'live' });
+    expect(of('publishCandles').map((e) => e.params.seq)).toEqual([5, 7]);
+    expect(actor.getSnapshot().context.book.quote?.price).toBe(103);
+  });
+
   it('fails to start on a bad option, naming it', () => {
     const actor = createActor(symbolCache, { input: { symbol: 'AAPL', snapshotEveryEvents: 0 } });
     const errors: unknown[] = [];

@@ -36,7 +36,8 @@ const housekeepingTimer = {
  * One symbol's market-data cache: folds its ticks into a {@link SymbolBook} (candles per
  * timeframe, open interest, last quote — all bounded) and asks the runtime for effects through
  * named actions it supplies with `symbolCache.provide({ actions })`:
- * - `publishCandles` after each live tick (the runtime publishes `md.candle.<tf>.<SYMBOL>`);
+ * - `publishCandles` after each live `TICK` or `TICKS` batch (the runtime publishes
+ *   `md.candle.<tf>.<SYMBOL>`);
  * - `candleClosed` when a newer bucket closes a timeframe's candle (to the sink, via the breaker);
  * - `persistSnapshot` every `snapshotEveryEvents` ticks, when dirty after `snapshotIntervalMs`,
  *   and as the last act when passivated or expired (the runtime writes `context.book.snapshot()`);
@@ -152,7 +153,12 @@ export const symbolCache = setup({
           on: {
             TICK: {
               actions: enqueueActions(({ context, event, enqueue, system }) =>
-                applyStep(liveFolded(context, event, systemNow(system)), enqueue),
+                applyStep(liveFolded(context, [event], systemNow(system)), enqueue),
+              ),
+            },
+            TICKS: {
+              actions: enqueueActions(({ context, event, enqueue, system }) =>
+                applyStep(liveFolded(context, event.ticks, systemNow(system)), enqueue),
               ),
             },
           },
@@ -165,7 +171,15 @@ export const symbolCache = setup({
               target: 'live',
               actions: enqueueActions(({ context, event, enqueue, system }) => {
                 const now = systemNow(system);
-                applyStep(liveFolded(context, event, now), enqueue);
+                applyStep(liveFolded(context, [event], now), enqueue);
+                enqueue.assign({ nextCheckAt: now + context.housekeepingMs });
+              }),
+            },
+            TICKS: {
+              target: 'live',
+              actions: enqueueActions(({ context, event, enqueue, system }) => {
+                const now = systemNow(system);
+                applyStep(liveFolded(context, event.ticks, now), enqueue);
                 enqueue.assign({ nextCheckAt: now + context.housekeepingMs });
               }),
             },

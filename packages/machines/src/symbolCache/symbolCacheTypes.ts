@@ -54,6 +54,12 @@ export interface SequencedTick {
 /** Events of the `symbolCache` machine. */
 export type SymbolCacheEvent =
   | ({ readonly type: 'TICK' } & SequencedTick)
+  /**
+   * Live ticks of this symbol in log order, folded as one step: what arrived in one read of
+   * the log. The same state and effects as one TICK each, except one `publishCandles` for the
+   * batch and at most one `persistSnapshot`, after the whole batch.
+   */
+  | { readonly type: 'TICKS'; readonly ticks: readonly SequencedTick[] }
   | ({ readonly type: 'REPLAY' } & SequencedTick)
   | { readonly type: 'HYDRATED' }
   | { readonly type: 'PASSIVATE' }
@@ -77,9 +83,10 @@ export interface CandleClosedParams {
   readonly candle: Candle;
 }
 
-/** Params of the `publishCandles` action: which timeframes a live tick touched. */
+/** Params of the `publishCandles` action: live ticks changed the newest candles. */
 export interface PublishCandlesParams {
   readonly symbol: string;
+  /** Log sequence of the last tick folded. */
   readonly seq: number;
 }
 

@@ -74,32 +74,42 @@ export function replayFolded(
 }
 
 /**
- * Folds a live tick and lists its effects: candle updates, closed candles, a snapshot every
- * `snapshotEveryEvents`, or a too-old report.
+ * Folds live ticks (in log order) and lists their effects: one candle update for the batch,
+ * each closed candle and too-old tick, and a snapshot when `snapshotEveryEvents` is reached —
+ * once, after the whole batch, so it covers every tick of it.
  * @internal
  */
 export function liveFolded(
   context: SymbolCacheContext,
-  { tick, seq }: SequencedTick,
+  ticks: readonly SequencedTick[],
   now: number,
 ): SymbolCacheStep {
   const { book } = context;
   const symbol = book.symbol;
-  const result = book.apply(tick, seq);
-  if (result === 'duplicate') return { changes: {}, effects: [] };
-  if (result === 'too-old') {
-    // Nothing folded, yet lastAppliedSeq moved: the snapshot must cover this tick too, or a
-    // recovered book would differ from a clean fold in its last sequence.
-    return {
-      changes: dirtied(context, now),
-      effects: [{ type: 'reportTooOld', params: { symbol, seq, ts: tick.ts } }],
-    };
+  const effects: SymbolCacheEffect[] = [];
+  let consumed = 0;
+  let folded = false;
+  for (const { tick, seq } of ticks) {
+    const result = book.apply(tick, seq);
+    if (result === 'duplicate') continue;
+    // A too-old tick folds nothing, yet lastAppliedSeq moved: the snapshot must cover it too,
+    // or a recovered book would differ from a clean fold in its last sequence.
+    consumed++;
+    if (result === 'too-old') {
+      effects.push({ type: 'reportTooOld', params: { symbol, seq, ts: tick.ts } });
+      continue;
+    }
+    folded = true;
+    closedCandles(book, effects);
   }
-  const effects: SymbolCacheEffect[] = [{ type: 'publishCandles', params: { symbol, seq } }];
-  closedCandles(book, effects);
-  const changes = dirtied(context, now);
-  if (changes.eventsSinceSnapshot < context.snapshotEveryEvents) {
-    return { changes: { ...changes, lastTickAt: now }, effects };
+  if (consumed === 0) return { changes: {}, effects };
+  // Before the closed candles: the update shows the candle that replaced them.
+  if (folded) {
+    effects.unshift({ type: 'publishCandles', params: { symbol, seq: book.lastAppliedSeq } });
+  }
+  const changes = dirtied(context, now, consumed);
+  if (!folded || changes.eventsSinceSnapshot < context.snapshotEveryEvents) {
+    return { changes: folded ? { ...changes, lastTickAt: now } : changes, effects };
   }
   const persisted = snapshotRequested(context, 'events', now);
   return {
@@ -139,9 +149,9 @@ export function snapshotRequested(
   };
 }
 
-function dirtied(context: SymbolCacheContext, now: number) {
+function dirtied(context: SymbolCacheContext, now: number, events = 1) {
   return {
-    eventsSinceSnapshot: context.eventsSinceSnapshot + 1,
+    eventsSinceSnapshot: context.eventsSinceSnapshot + events,
     dirtySince: context.dirtySince ?? now,
   };
 }

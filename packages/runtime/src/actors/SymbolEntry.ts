@@ -31,7 +31,7 @@ export class SymbolEntry {
   revision: number;
   /** First sequence that dirtied the fold since the last cut; null when every change is cut. */
   openSince: number | null = null;
-  /** The sequence of the tick being sent, so a cut made while folding it covers it. */
+  /** The first sequence of the ticks being sent, so a cut made while folding them covers them. */
   currentSeq: number | null = null;
   writing: SnapshotCut | null = null;
   queued: SnapshotCut | null = null;

@@ -1,13 +1,14 @@
 import {
   type CandleClosedParams,
   type PersistSnapshotParams,
+  type SequencedTick,
   type SymbolBook,
   type SymbolCacheInput,
   symbolCache,
   symbolLifecycle,
   type TooOldParams,
 } from '@ballast/machines';
-import { candleSubject, type Tick, tickSubject, timeframes } from '@ballast/protocol';
+import { candleSubject, tickSubject, timeframes } from '@ballast/protocol';
 import { LruWindow } from '@ballast/streams';
 import { createActor } from 'xstate';
 import type { SnapshotConflictError } from '../errors.js';
@@ -71,14 +72,16 @@ interface Activation {
  * highest sequence below which every event's effect is in a persisted snapshot.
  *
  * Ticks reach an actor with a synchronous `send` between two awaits of the partition's
- * consumer, so an actor's state is never read half-applied and XState's own mailbox stays
- * empty: the actor's mailbox is the consumer's bounded pull buffer (plus the ticks its
- * `HydrationGate` parks behind a hydrating symbol).
+ * consumer — a symbol's ticks of one read of the log as one `TICKS` event — so an actor's
+ * state is never read half-applied and XState's own mailbox stays empty: the actor's mailbox
+ * is the consumer's bounded pull buffer (plus the ticks its `HydrationGate` parks behind a
+ * hydrating symbol).
  *
  * @example
- * if (!host.foldLive(tick, msg.seq)) {
+ * const ticks = [{ tick, seq: msg.seq }];
+ * if (!host.foldLive(tick.symbol, ticks)) {
  *   // not live: hydrate with the log replayed below this tick, fold it the moment it is live
- *   await host.activate(tick.symbol, partition, msg.seq, true, () => host.foldLive(tick, msg.seq));
+ *   await host.activate(tick.symbol, partition, msg.seq, true, () => host.foldLive(tick.symbol, ticks));
  * }
  */
 export class SymbolHost {
@@ -155,14 +158,20 @@ export class SymbolHost {
     return this.#retiring.size;
   }
 
+  /** Whether the symbol's actor is live, without counting it as use. */
+  isLive(symbol: string): boolean {
+    return this.#live.has(symbol);
+  }
+
   /**
-   * Folds a tick if its symbol's actor is live (synchronously); `false`, with nothing done,
-   * when it is not — then the caller hydrates it with {@link SymbolHost.activate}.
+   * Folds ticks of one symbol (in log order, as one event) if its actor is live,
+   * synchronously; `false`, with nothing done, when it is not — then the caller hydrates it
+   * with {@link SymbolHost.activate}.
    */
-  foldLive(tick: Tick, seq: number): boolean {
-    const entry = this.#live.get(tick.symbol);
+  foldLive(symbol: string, ticks: readonly SequencedTick[]): boolean {
+    const entry = this.#live.get(symbol);
     if (entry === undefined) return false;
-    this.#send(entry, tick, seq);
+    if (ticks.length > 0) this.#send(entry, ticks);
     return true;
   }
 
@@ -281,15 +290,16 @@ export class SymbolHost {
     this.writer.stop();
   }
 
-  #send(entry: SymbolEntry, tick: Tick, seq: number): void {
+  #send(entry: SymbolEntry, ticks: readonly SequencedTick[]): void {
     const actor = entry.actor as SymbolActor;
-    entry.currentSeq = seq;
-    actor.send({ type: 'TICK', tick, seq });
+    const firstSeq = (ticks[0] as SequencedTick).seq;
+    entry.currentSeq = firstSeq;
+    actor.send({ type: 'TICKS', ticks });
     entry.currentSeq = null;
-    this.counters.ticksFolded++;
-    // A cut during this send already covered the tick; otherwise it dirtied the fold.
+    this.counters.ticksFolded += ticks.length;
+    // A cut during this send (after the whole batch) covered it; otherwise it dirtied the fold.
     if (entry.openSince === null && entry.actor !== null) {
-      if (actor.getSnapshot().context.dirtySince !== null) entry.openSince = seq;
+      if (actor.getSnapshot().context.dirtySince !== null) entry.openSince = firstSeq;
     }
   }
 

@@ -1,3 +1,4 @@
+import type { SequencedTick } from '@ballast/machines';
 import type { Tick } from '@ballast/protocol';
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -17,25 +18,35 @@ interface PendingActivation {
 
 /**
  * A symbol host whose hydrations end when the test says so. Like SymbolHost, it calls the
- * callbacks synchronously when the actor goes live, and a live symbol folds at once.
+ * callbacks synchronously when the actor goes live, and a live symbol folds a batch at once.
  */
 class FakeHost implements HydratingHost {
   readonly live = new Set<string>();
   readonly folded = new Map<string, number[]>();
   readonly pending = new Map<string, PendingActivation>();
   readonly untilSeqs: { symbol: string; untilSeq: number }[] = [];
-  /** Evicts the symbol right after this many more folds (an actor stopping mid-drain). */
+  /** Evicts the symbol right after this many more batches (an actor stopping after a fold). */
   evictAfterFolds = Number.POSITIVE_INFINITY;
+  /** Batches folded, each as the symbol and its sequences. */
+  readonly batches: string[] = [];
   maxPending = 0;
   onActivate: (symbol: string, untilSeq: number) => void = () => {};
 
-  foldLive(t: Tick, seq: number): boolean {
-    if (!this.live.has(t.symbol)) return false;
-    const list = this.folded.get(t.symbol) ?? [];
-    list.push(seq);
-    this.folded.set(t.symbol, list);
+  isLive(symbol: string): boolean {
+    return this.live.has(symbol);
+  }
+
+  foldLive(symbol: string, ticks: readonly SequencedTick[]): boolean {
+    if (!this.live.has(symbol)) return false;
+    const list = this.folded.get(symbol) ?? [];
+    for (const t of ticks) {
+      if (t.tick.symbol !== symbol) throw new Error(`${t.tick.symbol} in a batch of ${symbol}`);
+      list.push(t.seq);
+    }
+    this.folded.set(symbol, list);
+    this.batches.push(`${symbol}:${ticks.map((t) => t.seq).join(',')}`);
     if (--this.evictAfterFolds === 0) {
-      this.live.delete(t.symbol);
+      this.live.delete(symbol);
       this.evictAfterFolds = Number.POSITIVE_INFINITY;
     }
     return true;
@@ -61,13 +72,16 @@ class FakeHost implements HydratingHost {
     });
   }
 
-  /** Ends a hydration: the actor goes live (callbacks first), none is made, or it fails. */
-  end(symbol: string, outcome: 'live' | 'none' | 'fail'): void {
+  /**
+   * Ends a hydration: the actor goes live (callbacks first), goes live but stops before the
+   * callbacks run (an earlier one's fold stopped it), none is made, or it fails.
+   */
+  end(symbol: string, outcome: 'live' | 'stopped' | 'none' | 'fail'): void {
     const activation = this.pending.get(symbol);
     if (activation === undefined) return;
     this.pending.delete(symbol);
-    if (outcome === 'live') {
-      this.live.add(symbol);
+    if (outcome === 'live' || outcome === 'stopped') {
+      if (outcome === 'live') this.live.add(symbol);
       for (const callback of activation.callbacks) callback();
       activation.resolve({});
     } else if (outcome === 'none') activation.resolve(null);
@@ -113,8 +127,12 @@ describe('HydrationGate', () => {
     host.end('A', 'live');
     expect(host.folded.get('A')).toEqual([1, 4]);
     expect(gate.processed).toBe(5);
+    gate.flush();
+    expect(host.folded.get('L')).toEqual([3]);
     expect(gate.offer(tick('A'), 6)).toBe('folded');
     expect(gate.processed).toBe(6);
+    gate.flush();
+    expect(host.folded.get('A')).toEqual([1, 4, 6]);
     expect(gate.counters).toMatchObject({ hydrations: 2, maxConcurrent: 2, parked: 3 });
     await flush();
   });
@@ -212,7 +230,38 @@ describe('HydrationGate', () => {
     expect(gate.hydrating).toBe(0);
   });
 
-  it('hydrates again below the first tick left when the actor stops while its ticks drain', async () => {
+  it("folds a live symbol's ticks as one batch at flush, and parked ticks as one when live", async () => {
+    const host = new FakeHost();
+    host.live.add('L');
+    host.live.add('M');
+    const gate = new HydrationGate({
+      host,
+      partition: 0,
+      start: 0,
+      maxHydrations: 4,
+      maxParked: 8,
+      failure: () => {},
+    });
+    gate.offer(tick('L'), 1);
+    gate.offer(tick('A'), 2);
+    gate.offer(tick('M'), 3);
+    gate.offer(tick('L'), 4);
+    gate.offer(tick('A'), 5);
+    gate.skip(6);
+    gate.offer(tick('L'), 7);
+    expect(host.batches).toEqual([]);
+    gate.flush();
+    expect(host.batches).toEqual(['L:1,4,7', 'M:3']);
+    gate.flush(); // nothing left
+    expect(host.batches).toHaveLength(2);
+    expect(gate.processed).toBe(1); // A's tick 2 waits
+    host.end('A', 'live');
+    expect(host.batches.at(-1)).toBe('A:2,5');
+    expect(gate.processed).toBe(7);
+    await flush();
+  });
+
+  it('keeps every parked tick when the actor stops before they drain, and hydrates again below them', async () => {
     const host = new FakeHost();
     const gate = new HydrationGate({
       host,
@@ -223,16 +272,35 @@ describe('HydrationGate', () => {
       failure: () => {},
     });
     for (const seq of [1, 2, 3]) gate.offer(tick('A'), seq);
-    host.evictAfterFolds = 1;
-    host.end('A', 'live');
-    expect(host.folded.get('A')).toEqual([1]);
-    expect(gate.processed).toBe(1);
-    expect(gate.offer(tick('A'), 4)).toBe('parked'); // behind 2 and 3, not folded ahead
+    host.end('A', 'stopped');
+    await flush();
+    expect(host.folded.get('A')).toBeUndefined();
+    expect(gate.processed).toBe(0);
+    expect(gate.offer(tick('A'), 4)).toBe('parked'); // behind 1 to 3, not folded ahead
     await vi.advanceTimersByTimeAsync(100);
-    expect(host.untilSeqs.at(-1)).toEqual({ symbol: 'A', untilSeq: 2 });
+    expect(host.untilSeqs.at(-1)).toEqual({ symbol: 'A', untilSeq: 1 });
     host.end('A', 'live');
-    expect(host.folded.get('A')).toEqual([1, 2, 3, 4]);
+    expect(host.batches).toEqual(['A:1,2,3,4']);
     expect(gate.processed).toBe(4);
+  });
+
+  it('reports a batch whose actor is gone at flush (a host breaking the contract)', () => {
+    const host = new FakeHost();
+    host.live.add('L');
+    const failures: unknown[] = [];
+    const gate = new HydrationGate({
+      host,
+      partition: 0,
+      start: 0,
+      maxHydrations: 4,
+      maxParked: 8,
+      failure: (error) => failures.push(error),
+    });
+    gate.offer(tick('L'), 1);
+    host.live.delete('L');
+    gate.flush();
+    expect(failures).toHaveLength(1);
+    expect(String(failures[0])).toMatch(/L stopped before its 1 ticks folded/);
   });
 
   it('after close retries nothing, keeps unfolded ticks above processed, and settles', async () => {
@@ -269,7 +337,7 @@ describe('HydrationGate', () => {
   it('folds every tick exactly once, per symbol in log order, with processed the done prefix (property)', async () => {
     type Step =
       | { kind: 'offer'; symbol: number; refused: boolean }
-      | { kind: 'end'; pick: number; outcome: 'live' | 'none' | 'fail' }
+      | { kind: 'end'; pick: number; outcome: 'live' | 'stopped' | 'none' | 'fail' }
       | { kind: 'evict'; symbol: number }
       | { kind: 'query'; symbol: number }
       | { kind: 'evictMidDrain' }
@@ -292,6 +360,7 @@ describe('HydrationGate', () => {
           outcome: fc.constantFrom(
             'live' as const,
             'live' as const,
+            'stopped' as const,
             'none' as const,
             'fail' as const,
           ),
@@ -348,6 +417,8 @@ describe('HydrationGate', () => {
           const offer = (symbol: string): GateOutcome => {
             offering = { seq: seq + 1, symbol };
             const outcome = gate.offer(tick(symbol), seq + 1);
+            // The consumer flushes before any await; each step of this test ends with one.
+            gate.flush();
             offering = undefined;
             if (outcome !== 'full') taken.push({ seq: ++seq, symbol });
             return outcome;

@@ -1,10 +1,16 @@
+import type { SequencedTick } from '@ballast/machines';
 import type { Tick } from '@ballast/protocol';
 import { type InFlightSeq, InFlightSeqs } from './InFlightSeqs.js';
 
 /** What the gate asks of the symbol host (`SymbolHost` is one). */
 export interface HydratingHost {
-  /** Folds the tick if the symbol's actor is live; `false` (nothing done) otherwise. */
-  foldLive(tick: Tick, seq: number): boolean;
+  /** Whether the symbol's actor is live (without counting it as use). */
+  isLive(symbol: string): boolean;
+  /**
+   * Folds ticks of one symbol, in log order, as one batch if its actor is live; `false`
+   * (nothing done) otherwise.
+   */
+  foldLive(symbol: string, ticks: readonly SequencedTick[]): boolean;
   /**
    * Hydrates the symbol (or joins the hydration in progress) with the log replayed below
    * `untilSeq`; calls `onLive` synchronously the moment the actor is live (at once if it
@@ -29,7 +35,7 @@ export interface HydrationGateDeps {
   readonly maxHydrations: number;
   /** Most ticks taken but not handled yet (parked, or finished behind one that is not). */
   readonly maxParked: number;
-  /** A hydration attempt failed (it is retried). */
+  /** A hydration attempt failed (it is retried), or a batch found its actor gone. */
   readonly failure: (error: unknown) => void;
   /** First retry delay, doubled per failure up to `maxRetryMs`. Default 100 ms. */
   readonly retryMs?: number;
@@ -57,7 +63,7 @@ export interface HydrationGateCounters {
 
 /** What {@link HydrationGate.offer} did with a tick. */
 export type GateOutcome =
-  /** Folded at once (live actor). */
+  /** Taken for a live actor: folds at the next {@link HydrationGate.flush}. */
   | 'folded'
   /** Parked behind its symbol's hydration (started now or already running). */
   | 'parked'
@@ -81,12 +87,18 @@ interface ColdSymbol {
 
 /**
  * Lets one partition hydrate many cold symbols at once while keeping each symbol's ticks in
- * log order: a tick of a live symbol folds at once; a tick of a symbol that is not live starts
+ * log order: a tick of a live symbol joins its symbol's batch, folded as one event by
+ * {@link HydrationGate.flush}; a tick of a symbol that is not live starts
  * its hydration (the log is replayed below that tick, the first one waiting) and is parked;
  * later ticks of a hydrating symbol are parked behind it, live ones included. The moment the
  * host makes the actor live it calls back, synchronously, and the parked ticks fold before
  * anything else can reach the actor (an LRU eviction included). `processed` is the done prefix
  * of the partition's messages ({@link InFlightSeqs}).
+ *
+ * Batches exist only between an offer and the next flush, which the caller makes in the same
+ * synchronous run (before any await): nothing else can stop an actor meanwhile, and one
+ * machine event per symbol per read of the log costs the interpreter a fraction of one per
+ * tick. Parked ticks also fold as one batch when their actor goes live.
  *
  * Bounded: at most `maxHydrations` symbols hydrate and `maxParked` ticks are in flight; past
  * either, {@link HydrationGate.offer} answers `full` and the consumer waits — nothing more is
@@ -97,7 +109,13 @@ interface ColdSymbol {
  * @example
  * const gate = new HydrationGate({ host, partition: 3, start: floor, maxHydrations: 32,
  *   maxParked: 512, failure: (e) => report(e) });
- * while (gate.offer(tick, msg.seq) === 'full') await gate.room();
+ * for (const msg of chunk) {
+ *   while (gate.offer(tick, msg.seq) === 'full') {
+ *     gate.flush();
+ *     await gate.room();
+ *   }
+ * }
+ * gate.flush();
  * gate.processed; // every message up to here is folded or refused
  */
 export class HydrationGate {
@@ -113,6 +131,8 @@ export class HydrationGate {
   readonly #d: HydrationGateDeps;
   readonly #progress: InFlightSeqs;
   readonly #cold = new Map<string, ColdSymbol>();
+  /** Ticks of live symbols taken since the last flush, per symbol in log order. */
+  readonly #batches = new Map<string, SequencedTick[]>();
   readonly #retryMs: number;
   readonly #maxRetryMs: number;
   #parked = 0;
@@ -163,15 +183,13 @@ export class HydrationGate {
       this.#park(cold, tick, seq);
       return 'parked';
     }
-    let error: unknown;
-    try {
-      if (this.#d.host.foldLive(tick, seq)) {
-        this.#progress.complete(seq);
-        return 'folded';
-      }
-    } catch (thrown) {
-      // Treated as a failed attempt: parked and retried (the fold skips what it applied).
-      error = thrown ?? new Error('fold threw');
+    const batch = this.#batches.get(tick.symbol);
+    if (batch !== undefined || this.#d.host.isLive(tick.symbol)) {
+      if (batch === undefined) this.#batches.set(tick.symbol, [{ tick, seq }]);
+      else batch.push({ tick, seq });
+      // Done as far as `processed` goes: flush() folds it before anything can read it.
+      this.#progress.complete(seq);
+      return 'folded';
     }
     if (this.#cold.size >= this.#d.maxHydrations) {
       this.counters.hydrationWaits++;
@@ -185,7 +203,7 @@ export class HydrationGate {
       symbol: tick.symbol,
       ticks: [],
       failures: 0,
-      error,
+      error: undefined,
       timer: undefined,
     };
     this.#cold.set(tick.symbol, symbol);
@@ -193,9 +211,33 @@ export class HydrationGate {
     if (this.#cold.size > this.counters.maxConcurrent)
       this.counters.maxConcurrent = this.#cold.size;
     this.#park(symbol, tick, seq);
-    if (error === undefined) this.#attempt(symbol);
-    else this.#retry(symbol, error);
+    this.#attempt(symbol);
     return 'parked';
+  }
+
+  /**
+   * Folds the batches taken since the last flush, one machine event per symbol. Call it in the
+   * same synchronous run as the offers, before any await.
+   */
+  flush(): void {
+    if (this.#batches.size === 0) return;
+    for (const [symbol, ticks] of this.#batches) {
+      let folded = false;
+      let error: unknown;
+      try {
+        folded = this.#d.host.foldLive(symbol, ticks);
+      } catch (thrown) {
+        error = thrown ?? new Error('fold threw');
+      }
+      // Only a broken host gets here (nothing ran between offer and flush). The ticks are in
+      // the log above the symbol's snapshot, so its next hydration replays them.
+      if (!folded) {
+        this.#report(
+          error ?? new Error(`${symbol} stopped before its ${ticks.length} ticks folded`),
+        );
+      }
+    }
+    this.#batches.clear();
   }
 
   /** Resolves when a hydration ended or a parked tick was folded (or the gate closed). */
@@ -256,20 +298,23 @@ export class HydrationGate {
     );
   }
 
-  /** Folds parked ticks while the actor is live; `true` when none is left. */
+  /** Folds the parked ticks as one batch if the actor is live; `true` when none is left. */
   #drain(cold: ColdSymbol): boolean {
-    const host = this.#d.host;
-    while (cold.ticks.length > 0 && cold.error === undefined) {
-      const next = cold.ticks[0] as ParkedTick;
+    if (cold.ticks.length > 0 && cold.error === undefined) {
+      let folded = false;
       try {
-        if (!host.foldLive(next.tick, next.slot.seq)) break; // stopped meanwhile: hydrate again
+        folded = this.#d.host.foldLive(
+          cold.symbol,
+          cold.ticks.map(({ tick, slot }) => ({ tick, seq: slot.seq })),
+        );
       } catch (error) {
         cold.error = error ?? new Error('fold threw');
-        break;
       }
-      cold.ticks.shift();
-      this.#parked--;
-      this.#progress.finish(next.slot);
+      // Not live: stopped meanwhile (by an earlier callback), so it hydrates again.
+      if (!folded) return false;
+      for (const { slot } of cold.ticks) this.#progress.finish(slot);
+      this.#parked -= cold.ticks.length;
+      cold.ticks.length = 0;
     }
     if (cold.ticks.length > 0) return false;
     if (this.#cold.get(cold.symbol) === cold) this.#cold.delete(cold.symbol);
@@ -294,19 +339,21 @@ export class HydrationGate {
     this.#retry(cold, failure);
   }
 
+  #report(error: unknown): void {
+    try {
+      this.#d.failure(error);
+    } catch {
+      // A reporter that throws must not stop the fold or the retries.
+    }
+  }
+
   #retry(cold: ColdSymbol, error: unknown): void {
     if (this.#closed) {
       this.#wake();
       return;
     }
     this.counters.retries++;
-    if (error !== undefined) {
-      try {
-        this.#d.failure(error);
-      } catch {
-        // A reporter that throws must not end the retries (this runs in a promise callback).
-      }
-    }
+    if (error !== undefined) this.#report(error);
     const delay = Math.min(this.#retryMs * 2 ** cold.failures, this.#maxRetryMs);
     cold.failures++;
     cold.timer = setTimeout(() => {

@@ -1,6 +1,11 @@
 import { setImmediate as yieldToTimers } from 'node:timers/promises';
 import type { DeadLetter, Tick } from '@ballast/protocol';
-import { type ConsumerMessages, DeliverPolicy, type JetStreamClient } from '@nats-io/jetstream';
+import {
+  type ConsumerMessages,
+  DeliverPolicy,
+  type JetStreamClient,
+  type JsMsg,
+} from '@nats-io/jetstream';
 import type { SymbolHost } from '../actors/SymbolHost.js';
 import { type SequenceAnomaly, SequenceTracker } from '../ingest/SequenceTracker.js';
 import { admitTick } from '../ingest/tickAdmission.js';
@@ -9,8 +14,11 @@ import { topologyNames } from '../topology.js';
 import { HydrationGate } from './HydrationGate.js';
 import type { PartitionCheckpoint } from './PartitionCheckpoint.js';
 
-// At ~5 µs per tick this is a turn of the event loop about every millisecond.
-const yieldEvery = 200;
+/**
+ * Most messages routed as one chunk: one batch per symbol, one turn of the event loop. At a
+ * few µs per tick that is a turn about every millisecond even when the pull buffer is full.
+ */
+const maxChunk = 200;
 
 /** Dependencies of a {@link PartitionConsumer}. */
 export interface PartitionConsumerDeps {
@@ -37,7 +45,10 @@ export interface PartitionConsumerDeps {
 export interface PartitionConsumerCounters {
   received: number;
   deadLettered: number;
-  /** Attempts to fold a tick that failed (e.g. its actor could not be hydrated) and were retried. */
+  /**
+   * Failed attempts to fold ticks, each retried: a hydration (e.g. the snapshot could not be
+   * read) by the gate, a batch whose actor stopped by its symbol's next hydration.
+   */
   retries: number;
 }
 
@@ -111,6 +122,12 @@ export class PartitionConsumer {
     return this.#pending;
   }
 
+  /** Messages received from the server and not yet taken by the loop (client buffer). */
+  get buffered(): number {
+    const m = this.#messages;
+    return m === null ? 0 : m.getReceived() - m.getProcessed();
+  }
+
   /** When the last message arrived (or the consumer started), `Date.now()` ms. */
   get lastReceivedAt(): number {
     return this.#lastReceivedAt;
@@ -151,31 +168,22 @@ export class PartitionConsumer {
   }
 
   async #run(messages: ConsumerMessages): Promise<void> {
+    const chunk: JsMsg[] = [];
     try {
-      let sinceYield = 0;
       for await (const msg of messages) {
+        // Messages already delivered are taken without routing, up to a chunk: its ticks fold
+        // as one machine event per symbol, not one per tick.
+        // (received > processed: delivered and not yielded yet. getPending() is not used: it
+        // stays above zero after the iterator ran a status callback.)
+        chunk.push(msg);
+        if (chunk.length < maxChunk && messages.getReceived() > messages.getProcessed()) continue;
+        const full = chunk.length === maxChunk;
+        await this.#route(chunk);
+        chunk.length = 0;
+        if (this.#stopping) break;
         // A full pull buffer is drained with microtasks only, which starves timers: lease
         // heartbeats, snapshot housekeeping, checkpoints. Give the event loop a turn regularly.
-        if (++sinceYield === yieldEvery) {
-          sinceYield = 0;
-          await yieldToTimers();
-        }
-        if (this.#stopping) break;
-        this.counters.received++;
-        this.#lastReceivedAt = Date.now();
-        this.#pending = msg.info.pending;
-        const tick = this.#admit(msg.subject, msg.data);
-        if (tick === undefined) {
-          this.gate.skip(msg.seq);
-          continue;
-        }
-        // Backpressure: wait for a hydration slot or parked room; ticks of live symbols and
-        // finished hydrations keep folding meanwhile.
-        while (this.gate.offer(tick, msg.seq) === 'full') {
-          await this.gate.room();
-          if (this.#stopping) break;
-        }
-        if (this.#stopping) break;
+        if (full) await yieldToTimers();
       }
     } finally {
       // Ended by stop() or by a failure (the supervisor restarts it from `processed`): no
@@ -184,6 +192,32 @@ export class PartitionConsumer {
       this.gate.close();
       await this.gate.settled();
     }
+  }
+
+  /**
+   * Admits a chunk's messages in log order and offers their ticks to the gate; the batches
+   * fold before every await (a full gate's wait, the end of the chunk).
+   */
+  async #route(chunk: readonly JsMsg[]): Promise<void> {
+    const gate = this.gate;
+    this.#lastReceivedAt = Date.now();
+    this.#pending = (chunk.at(-1) as JsMsg).info.pending;
+    for (const msg of chunk) {
+      this.counters.received++;
+      const tick = this.#admit(msg.subject, msg.data);
+      if (tick === undefined) {
+        gate.skip(msg.seq);
+        continue;
+      }
+      // Backpressure: wait for a hydration slot or parked room; ticks of live symbols and
+      // finished hydrations keep folding meanwhile.
+      while (gate.offer(tick, msg.seq) === 'full') {
+        gate.flush();
+        await gate.room();
+        if (this.#stopping) return;
+      }
+    }
+    gate.flush();
   }
 
   /** The message's tick, or `undefined` when it was refused (dead-lettered). */
