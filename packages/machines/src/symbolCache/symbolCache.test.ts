@@ -235,6 +235,24 @@ describe('symbolCache', () => {
     expect(actor.getSnapshot().context.book.quote?.price).toBe(103);
   });
 
+  it('spreads the first housekeeping check over a period by phase, then checks every period', () => {
+    const at = (phase: number) => {
+      const { actor, clock } = start({ housekeepingMs: 1_000, housekeepingPhase: phase });
+      actor.send({ type: 'HYDRATED' });
+      const first = actor.getSnapshot().context.nextCheckAt - t0;
+      clock.increment(first);
+      return { first, next: actor.getSnapshot().context.nextCheckAt - t0 };
+    };
+    expect(at(0)).toEqual({ first: 500, next: 1_500 });
+    expect(at(0.5)).toEqual({ first: 1_000, next: 2_000 });
+    expect(at(0.99)).toEqual({ first: 1_490, next: 2_490 });
+    const bad = createActor(symbolCache, { input: { symbol: 'AAPL', housekeepingPhase: 1 } });
+    const errors: unknown[] = [];
+    bad.subscribe({ error: (error) => errors.push(error) });
+    bad.start();
+    expect(String(errors[0])).toMatch(/housekeepingPhase = 1.*\[0, 1\)/);
+  });
+
   it('fails to start on a bad option, naming it', () => {
     const actor = createActor(symbolCache, { input: { symbol: 'AAPL', snapshotEveryEvents: 0 } });
     const errors: unknown[] = [];

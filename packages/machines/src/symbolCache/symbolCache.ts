@@ -14,6 +14,7 @@ import type {
   TooOldParams,
 } from './symbolCacheTypes.js';
 import {
+  firstCheckAt,
   housekept,
   idleDue,
   initialSymbolCacheContext,
@@ -108,7 +109,7 @@ export const symbolCache = setup({
         HYDRATED: {
           target: 'active',
           actions: enqueueActions(({ context, enqueue, system }) => {
-            enqueue.assign({ nextCheckAt: systemNow(system) + context.housekeepingMs });
+            enqueue.assign({ nextCheckAt: firstCheckAt(context, systemNow(system)) });
           }),
         },
       },

@@ -21,6 +21,12 @@ export interface SymbolCacheInput {
   readonly idleAfterMs?: number;
   /** How often the housekeeping timer checks the two rules above. Default 5 s. */
   readonly housekeepingMs?: number;
+  /**
+   * Where in [0, 1) this actor's housekeeping falls: the first check comes `(0.5 + phase) x
+   * housekeepingMs` after going live, the next ones every `housekeepingMs`. Actors hydrated
+   * together with different phases do not all check at the same instant. Default 0.5.
+   */
+  readonly housekeepingPhase?: number;
 }
 
 /** Context of the `symbolCache` machine. */
@@ -32,6 +38,7 @@ export interface SymbolCacheContext {
   readonly snapshotIntervalMs: number;
   readonly idleAfterMs: number;
   readonly housekeepingMs: number;
+  readonly housekeepingPhase: number;
   /** Ticks applied since the last persisted snapshot. */
   readonly eventsSinceSnapshot: number;
   readonly lastSnapshotAt: number;

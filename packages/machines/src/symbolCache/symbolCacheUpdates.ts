@@ -36,6 +36,9 @@ export function initialSymbolCacheContext(
     }),
     idleAfterMs: numberOption('idleAfterMs', input.idleAfterMs, 300_000, { min: 1 }),
     housekeepingMs,
+    housekeepingPhase: numberOption('housekeepingPhase', input.housekeepingPhase, 0.5, {
+      below: 1,
+    }),
     eventsSinceSnapshot: 0,
     lastSnapshotAt: now,
     dirtySince: null,
@@ -116,6 +119,11 @@ export function liveFolded(
     changes: { ...persisted.changes, lastTickAt: now },
     effects: [...effects, ...persisted.effects],
   };
+}
+
+/** The first housekeeping deadline after going live: spread over a period by the phase. @internal */
+export function firstCheckAt(context: SymbolCacheContext, now: number): number {
+  return now + Math.round(context.housekeepingMs * (0.5 + context.housekeepingPhase));
 }
 
 /** The housekeeping check: an interval snapshot when due, and the next check's deadline. @internal */

@@ -27,7 +27,7 @@ describe('CandlePublisher', () => {
     await server[Symbol.asyncDispose]();
   });
 
-  it('publishes one per-tick update per symbol per turn, with the newest candle', async () => {
+  it('publishes the per-tick timeframes once per live batch, with the newest candle', async () => {
     const nc = await connect({ servers: server.url });
     const received: { subject: string; close: number }[] = [];
     const sub = nc.subscribe('md.candle.>', {
@@ -40,22 +40,22 @@ describe('CandlePublisher', () => {
     try {
       const aapl = entryFor('AAPL');
       const book = new SymbolBook('AAPL');
-      for (let i = 1; i <= 5; i++) {
-        book.apply(tick('AAPL', i, 100 + i), i);
-        publisher.onTick(aapl, book);
-      }
-      expect(publisher.waiting).toEqual({ fresh: 1, coalesced: 1 });
-      await until('the first update', () => received.length >= 1);
-      await nc.flush();
-      expect(received).toEqual([{ subject: 'md.candle.1m.AAPL', close: 105 }]);
-      expect(publisher.counters).toMatchObject({ published: 1, conflated: 4 });
-      // The next turn's tick is a new update.
+      // One batch of five ticks: one update.
+      for (let i = 1; i <= 5; i++) book.apply(tick('AAPL', i, 100 + i), i);
+      publisher.onFold(aapl, book);
+      expect(publisher.counters.published).toBe(1);
+      expect(publisher.waiting).toBe(1);
       book.apply(tick('AAPL', 6, 99), 6);
-      publisher.onTick(aapl, book);
-      await until('the second update', () => received.length >= 2);
-      expect(received[1]).toEqual({ subject: 'md.candle.1m.AAPL', close: 99 });
+      publisher.onFold(aapl, book);
+      await nc.flush();
+      await until('both updates', () => received.length >= 2);
+      expect(received).toEqual([
+        { subject: 'md.candle.1m.AAPL', close: 105 },
+        { subject: 'md.candle.1m.AAPL', close: 99 },
+      ]);
       // The coalesced timeframes wait for their interval.
-      expect(publisher.waiting.coalesced).toBe(1);
+      expect(publisher.waiting).toBe(1);
+      expect(publisher.counters.published).toBe(2);
     } finally {
       publisher.stop();
       sub.unsubscribe();
@@ -78,7 +78,7 @@ describe('CandlePublisher', () => {
         const symbol = `S${s}`;
         const book = new SymbolBook(symbol);
         book.apply(tick(symbol, 1, 10), 1);
-        publisher.onTick(entryFor(symbol), book);
+        publisher.onFold(entryFor(symbol), book);
       }
       publisher.flush(Date.now());
       expect(publisher.counters.published).toBe(0); // not due yet
@@ -86,9 +86,9 @@ describe('CandlePublisher', () => {
       publisher.flush(later);
       // 64 symbols per flush, every non-1m timeframe each (the 1m one is coalesced here too).
       expect(publisher.counters.published).toBe(64 * timeframes.length);
-      expect(publisher.waiting.coalesced).toBe(236);
+      expect(publisher.waiting).toBe(236);
       for (let turn = 0; turn < 4; turn++) publisher.flush(later);
-      expect(publisher.waiting.coalesced).toBe(0);
+      expect(publisher.waiting).toBe(0);
       expect(publisher.counters.published).toBe(300 * timeframes.length);
       await nc.flush();
       await until('every update delivered', () => published === 300 * timeframes.length);
@@ -106,11 +106,12 @@ describe('CandlePublisher', () => {
       const entry = entryFor('MSFT');
       const book = new SymbolBook('MSFT');
       book.apply(tick('MSFT', 1, 10), 1);
-      publisher.onTick(entry, book);
+      publisher.onFold(entry, book);
+      expect(publisher.counters.published).toBe(1); // the per-tick 1m update
       publisher.forget(entry);
-      expect(publisher.waiting).toEqual({ fresh: 0, coalesced: 0 });
+      expect(publisher.waiting).toBe(0);
       publisher.flush(Date.now() + 10_000);
-      expect(publisher.counters.published).toBe(0);
+      expect(publisher.counters.published).toBe(1);
     } finally {
       publisher.stop();
       await nc.close();

@@ -13,8 +13,6 @@ export interface CandlePublisherCounters {
   published: number;
   /** Closed candles published. */
   closed: number;
-  /** Per-tick updates superseded by a newer tick of the same symbol within one turn. */
-  conflated: number;
 }
 
 interface CoalescedUpdate {
@@ -24,11 +22,10 @@ interface CoalescedUpdate {
 
 /**
  * Publishes candle updates on `md.candle.<tf>.<SYMBOL>` (core NATS, at most once):
- * - the `perTick` timeframes (1m by default) once per event-loop turn for every symbol a
- *   live tick changed in that turn: the newest candle, so ticks of one symbol that arrive in
- *   one burst are conflated into one update. Publishing from the fold itself would write to
- *   the socket once per tick (the client flushes on the next microtask, and every consumed
- *   message is one), which cost a third of a worker's CPU;
+ * - the `perTick` timeframes (1m by default) at once for every live batch: the newest candle
+ *   after a symbol's ticks of one read of the log (one `TICKS` event), so a burst of one
+ *   symbol is one update. The consumer routes a read in one synchronous run, so the client
+ *   writes the socket once per run, not once per update;
  * - the other timeframes coalesced: at most once per interval per symbol, due `interval` after
  *   the first change, at most {@link maxCoalescedPerTurn} symbols per turn — seven messages per
  *   tick would make candle fan-out, not the fold, the ceiling of a worker, and one flush of
@@ -39,38 +36,33 @@ interface CoalescedUpdate {
  *
  * @example
  * const publisher = new CandlePublisher(nc, ['1m'], 1_000);
- * publisher.onTick(entry, book); // published at the end of this turn
+ * publisher.onFold(entry, book); // 1m now, the other timeframes within a second
  */
 export class CandlePublisher {
-  readonly counters: CandlePublisherCounters = { published: 0, closed: 0, conflated: 0 };
+  readonly counters: CandlePublisherCounters = { published: 0, closed: 0 };
   readonly #nc: NatsConnection;
   readonly #perTick: readonly Timeframe[];
   readonly #coalesced: readonly Timeframe[];
   readonly #intervalMs: number;
-  readonly #fresh = new Map<SymbolEntry, SymbolBook>();
   /** In the order the symbols first changed, which is the order they fall due. */
   readonly #due = new Map<SymbolEntry, CoalescedUpdate>();
   readonly #timer: NodeJS.Timeout;
-  #turn: NodeJS.Immediate | null = null;
-  #stopped = false;
 
   constructor(nc: NatsConnection, perTick: readonly string[], intervalMs: number) {
     this.#nc = nc;
     this.#perTick = timeframes.filter((tf) => perTick.includes(tf));
     this.#coalesced = timeframes.filter((tf) => !perTick.includes(tf));
     this.#intervalMs = intervalMs;
-    // Coalesced updates fall due without ticks too; a tenth of the interval keeps them on time.
-    this.#timer = setInterval(() => this.flush(), Math.max(1, intervalMs / 10));
+    // Coalesced updates fall due without ticks too. Every hundredth of the interval, at most
+    // maxCoalescedPerTurn symbols each time: 6,400 symbols per interval keep up with the
+    // default 5,000 live actors, each flush a fraction of a millisecond.
+    this.#timer = setInterval(() => this.flush(), Math.max(1, intervalMs / 100));
     this.#timer.unref();
   }
 
-  /** A live tick changed the book's newest candles. */
-  onTick(entry: SymbolEntry, book: SymbolBook): void {
-    if (this.#perTick.length > 0) {
-      if (this.#fresh.has(entry)) this.counters.conflated++;
-      else this.#fresh.set(entry, book);
-      this.#scheduleTurn();
-    }
+  /** A live batch changed the book's newest candles. */
+  onFold(entry: SymbolEntry, book: SymbolBook): void {
+    for (const tf of this.#perTick) this.#publish(entry, tf, book.windows[tf].candle(0), false);
     if (this.#coalesced.length > 0 && !this.#due.has(entry)) {
       this.#due.set(entry, { book, dueAt: Date.now() + this.#intervalMs });
     }
@@ -84,25 +76,16 @@ export class CandlePublisher {
 
   /** The entry stopped: no more updates for it. */
   forget(entry: SymbolEntry): void {
-    this.#fresh.delete(entry);
     this.#due.delete(entry);
   }
 
-  /** Updates waiting: symbols with a per-tick update this turn, symbols with a coalesced one. */
-  get waiting(): { readonly fresh: number; readonly coalesced: number } {
-    return { fresh: this.#fresh.size, coalesced: this.#due.size };
+  /** Symbols with a coalesced update waiting. */
+  get waiting(): number {
+    return this.#due.size;
   }
 
-  /** Publishes this turn's per-tick updates and the coalesced ones that are due. */
+  /** Publishes the coalesced updates that are due. */
   flush(now = Date.now()): void {
-    if (this.#turn !== null) {
-      clearImmediate(this.#turn);
-      this.#turn = null;
-    }
-    for (const [entry, book] of this.#fresh) {
-      for (const tf of this.#perTick) this.#publish(entry, tf, book.windows[tf].candle(0), false);
-    }
-    this.#fresh.clear();
     let budget = maxCoalescedPerTurn;
     for (const [entry, update] of this.#due) {
       if (update.dueAt > now || budget-- === 0) break;
@@ -115,18 +98,8 @@ export class CandlePublisher {
   }
 
   stop(): void {
-    this.#stopped = true;
     clearInterval(this.#timer);
-    if (this.#turn !== null) clearImmediate(this.#turn);
-    this.#turn = null;
-    this.#fresh.clear();
     this.#due.clear();
-  }
-
-  #scheduleTurn(): void {
-    // setImmediate runs once the consumers have drained what the socket delivered: one write
-    // per burst, and no later than the end of the current event-loop turn.
-    if (this.#turn === null && !this.#stopped) this.#turn = setImmediate(() => this.flush());
   }
 
   #publish(entry: SymbolEntry, tf: Timeframe, c: WindowCandle, closed: boolean): void {

@@ -8,7 +8,7 @@ import {
   symbolLifecycle,
   type TooOldParams,
 } from '@ballast/machines';
-import { candleSubject, tickSubject, timeframes } from '@ballast/protocol';
+import { candleSubject, fnv1a32, tickSubject, timeframes } from '@ballast/protocol';
 import { LruWindow } from '@ballast/streams';
 import { createActor } from 'xstate';
 import type { SnapshotConflictError } from '../errors.js';
@@ -346,6 +346,9 @@ export class SymbolHost {
       snapshotIntervalMs: this.#o.snapshotIntervalMs,
       idleAfterMs: this.#o.idleAfterMs,
       housekeepingMs: this.#o.housekeepingMs,
+      // A phase from the symbol's hash: actors hydrated together (a restart, a warm-up) would
+      // otherwise all run housekeeping in the same timer callback, a stall of tens of ms.
+      housekeepingPhase: (fnv1a32(symbol) % 1_024) / 1_024,
     };
     const actor = createActor(this.#machine, { input });
     this.#d.onActorCreated?.(symbol, actor);
@@ -476,7 +479,7 @@ export class SymbolHost {
 
   #publishCandles(book: SymbolBook): void {
     const entry = this.#current.get(book.symbol);
-    if (entry !== undefined) this.candles.onTick(entry, book);
+    if (entry !== undefined) this.candles.onFold(entry, book);
   }
 
   #candleClosed(params: CandleClosedParams): void {
