@@ -10,21 +10,26 @@ export const maxWireDepth = 64;
  * Whether a MessagePack value nests maps and arrays deeper than `maxDepth`, found by walking
  * the headers without recursion (an empty map or array counts as a level). Truncated or
  * malformed input answers `false`: the decoder then reports it in its own words. It runs
- * before every wire decode, so it allocates nothing but a counter per open container.
+ * before every wire decode, so it allocates nothing: the counts of open containers live in
+ * one scratch array shared by every call (the walk is synchronous, so calls never overlap).
  *
  * @example
  * nestedDeeperThan(Uint8Array.of(0x91, 0x91, 0xc0), 1); // true: an array in an array
  * nestedDeeperThan(encodeTick(tick), maxWireDepth); // false
  */
 export function nestedDeeperThan(bytes: Uint8Array, maxDepth: number): boolean {
-  // Items still to read in each open container; the root slot holds one value.
-  const open: number[] = [1];
+  // Items still to read in each open container (open[0..depth-1]); the root holds one value.
+  // Past maxDepth + 1 open containers the answer is known, so that many slots suffice.
+  if (scratch.length < maxDepth + 2) scratch = new Float64Array(maxDepth + 2);
+  const open = scratch;
+  open[0] = 1;
+  let depth = 1;
   const end = bytes.length;
   let pos = 0;
-  while (open.length > 0) {
+  while (depth > 0) {
     if (pos >= end) return false;
     const b = bytes[pos++] as number;
-    open[open.length - 1] = (open[open.length - 1] as number) - 1;
+    open[depth - 1] = (open[depth - 1] as number) - 1;
     let items = -1; // -1: not a container
     if (b <= 0x7f || b >= 0xe0) {
       // fixint
@@ -43,16 +48,18 @@ export function nestedDeeperThan(bytes: Uint8Array, maxDepth: number): boolean {
       else pos += fixedSize[b - 0xc0] as number;
     }
     if (items < 0) {
-      while (open.length > 0 && open[open.length - 1] === 0) open.pop();
+      while (depth > 0 && open[depth - 1] === 0) depth--;
       continue;
     }
-    // open.length - 1 containers enclose this one.
-    if (open.length > maxDepth) return true;
-    if (items > 0) open.push(items);
-    else while (open.length > 0 && open[open.length - 1] === 0) open.pop();
+    // depth - 1 containers enclose this one.
+    if (depth > maxDepth) return true;
+    if (items > 0) open[depth++] = items;
+    else while (depth > 0 && open[depth - 1] === 0) depth--;
   }
   return false;
 }
+
+let scratch = new Float64Array(maxWireDepth + 2);
 
 // Per type byte 0xc0..0xdf: bytes of the length or count that follows (-1: never used), and
 // for the fixed-size types the payload bytes after the type byte.
