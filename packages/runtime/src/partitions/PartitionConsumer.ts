@@ -122,12 +122,6 @@ export class PartitionConsumer {
     return this.#pending;
   }
 
-  /** Messages received from the server and not yet taken by the loop (client buffer). */
-  get buffered(): number {
-    const m = this.#messages;
-    return m === null ? 0 : m.getReceived() - m.getProcessed();
-  }
-
   /** When the last message arrived (or the consumer started), `Date.now()` ms. */
   get lastReceivedAt(): number {
     return this.#lastReceivedAt;
