@@ -6,7 +6,8 @@
  * 1. ingest: ticks/s of a whole worker vs raw ordered consumers reading the same stream;
  * 2. recovery: SIGKILL of a worker holding 10k symbols, restart until every partition serves,
  *    and the events it must re-read vs the snapshot interval;
- * 3. latency tick -> candle at half the ingest rate of 1, vs a core NATS echo;
+ * 3. latency tick -> candle at half the worker's live maximum (found by offering the rate of
+ *    1), vs a core NATS echo;
  * 4. bytes a passivated symbol leaves in the worker's process, vs a live actor's.
  * Every server, worker and helper process is killed before its figure returns.
  */
