@@ -19,6 +19,6 @@ import { recoveryFigures } from './recoveryFigures.js';
 
 const ingest = await ingestFigures();
 const recovery = await recoveryFigures();
-const latency = await latencyFigures(ingest.pipelineRate / 2);
+const latency = await latencyFigures(ingest.pipelineRate);
 const passivation = await passivationFigures();
 await reportFigures('runtime', [...ingest.figures, ...recovery, ...latency, ...passivation]);
