@@ -1,7 +1,8 @@
 /**
- * symbolCache figures: ticks folded per second on one core (through the actor and through the
- * bare fold, to show the machine's cost) and bytes held per symbol with every window full,
- * against a naive book of candle objects holding the same candles.
+ * symbolCache figures: ticks folded per second on one core (through the actor, one TICK or a
+ * TICKS batch of 8 per event, and through the bare fold, to show the machine's cost) and
+ * bytes held per symbol with every window full, against a naive book of candle objects
+ * holding the same candles.
  */
 import { compareThroughput, type Figure, makeFigure, retainedBytesPer } from '@ballast/bench';
 import { type Tick, timeframeMs, timeframes } from '@ballast/protocol';
@@ -59,6 +60,45 @@ export async function symbolCacheFigures(): Promise<Figure[]> {
   });
   actor.stop();
 
+  // What the runtime sends: a symbol's ticks of one read of the log as one TICKS event.
+  const batched = createActor(symbolCache, {
+    clock: realClock,
+    input: { symbol: 'AAPL', snapshotEveryEvents: 1e9 },
+  }).start();
+  batched.send({ type: 'HYDRATED' });
+  const batchedBook = new SymbolBook('AAPL');
+  let batchedSeq = 0;
+  let batchedBookSeq = 0;
+  const ticksPerEvent = 8;
+  const foldBatched = await compareThroughput({
+    name: `ticks folded per second, one core, TICKS of ${ticksPerEvent} (actor vs bare fold)`,
+    subject: {
+      name: `symbolCache actor.send(TICKS), ${ticksPerEvent} ticks each`,
+      opsPerCall: batch,
+      fn: () => {
+        for (let i = 0; i < batch; i += ticksPerEvent) {
+          const ticks = [];
+          for (let k = 0; k < ticksPerEvent; k++) {
+            batchedSeq++;
+            ticks.push({ tick: tickAt(batchedSeq), seq: batchedSeq });
+          }
+          batched.send({ type: 'TICKS', ticks });
+        }
+      },
+    },
+    baseline: {
+      name: 'SymbolBook.apply',
+      opsPerCall: batch,
+      fn: () => {
+        for (let i = 0; i < batch; i++) {
+          batchedBookSeq++;
+          batchedBook.apply(tickAt(batchedBookSeq), batchedBookSeq);
+        }
+      },
+    },
+  });
+  batched.stop();
+
   const fullBook = () => {
     const b = new SymbolBook('AAPL');
     // One tick per bucket of each timeframe fills every window to its capacity.
@@ -77,5 +117,5 @@ export async function symbolCacheFigures(): Promise<Figure[]> {
     baseline: retainedBytesPer((n) => Array.from({ length: n }, () => naiveBook(t0)), symbols),
     goal: { on: 'ratio', op: '<=', target: 0.5 },
   });
-  return [fold, bytes];
+  return [fold, foldBatched, bytes];
 }
