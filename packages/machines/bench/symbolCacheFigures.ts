@@ -25,16 +25,36 @@ function tickAt(i: number): Tick {
   };
 }
 
-/** The fold figures, measured in this process. */
-export async function symbolCacheFigures(): Promise<Figure[]> {
+/** A live symbolCache actor that never asks for a snapshot. */
+function liveActor() {
   const actor = createActor(symbolCache, {
     clock: realClock,
     input: { symbol: 'AAPL', snapshotEveryEvents: 1e9 },
   }).start();
   actor.send({ type: 'HYDRATED' });
+  return actor;
+}
+
+/** The baseline of both fold figures: `batch` ticks through a bare SymbolBook per call. */
+function bareFold() {
   const book = new SymbolBook('AAPL');
+  let seq = 0;
+  return {
+    name: 'SymbolBook.apply',
+    opsPerCall: batch,
+    fn: () => {
+      for (let i = 0; i < batch; i++) {
+        seq++;
+        book.apply(tickAt(seq), seq);
+      }
+    },
+  };
+}
+
+/** The fold figures, measured in this process. */
+export async function symbolCacheFigures(): Promise<Figure[]> {
+  const actor = liveActor();
   let actorSeq = 0;
-  let bookSeq = 0;
   const fold = await compareThroughput({
     name: 'ticks folded per second, one core (actor vs bare fold)',
     subject: {
@@ -47,28 +67,13 @@ export async function symbolCacheFigures(): Promise<Figure[]> {
         }
       },
     },
-    baseline: {
-      name: 'SymbolBook.apply',
-      opsPerCall: batch,
-      fn: () => {
-        for (let i = 0; i < batch; i++) {
-          bookSeq++;
-          book.apply(tickAt(bookSeq), bookSeq);
-        }
-      },
-    },
+    baseline: bareFold(),
   });
   actor.stop();
 
   // What the runtime sends: a symbol's ticks of one read of the log as one TICKS event.
-  const batched = createActor(symbolCache, {
-    clock: realClock,
-    input: { symbol: 'AAPL', snapshotEveryEvents: 1e9 },
-  }).start();
-  batched.send({ type: 'HYDRATED' });
-  const batchedBook = new SymbolBook('AAPL');
+  const batched = liveActor();
   let batchedSeq = 0;
-  let batchedBookSeq = 0;
   const ticksPerEvent = 8;
   const foldBatched = await compareThroughput({
     name: `ticks folded per second, one core, TICKS of ${ticksPerEvent} (actor vs bare fold)`,
@@ -86,16 +91,7 @@ export async function symbolCacheFigures(): Promise<Figure[]> {
         }
       },
     },
-    baseline: {
-      name: 'SymbolBook.apply',
-      opsPerCall: batch,
-      fn: () => {
-        for (let i = 0; i < batch; i++) {
-          batchedBookSeq++;
-          batchedBook.apply(tickAt(batchedBookSeq), batchedBookSeq);
-        }
-      },
-    },
+    baseline: bareFold(),
   });
   batched.stop();
 

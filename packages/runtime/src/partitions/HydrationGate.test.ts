@@ -2,7 +2,12 @@ import type { SequencedTick } from '@ballast/machines';
 import type { Tick } from '@ballast/protocol';
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { type GateOutcome, type HydratingHost, HydrationGate } from './HydrationGate.js';
+import {
+  type GateOutcome,
+  type HydratingHost,
+  HydrationGate,
+  type HydrationGateDeps,
+} from './HydrationGate.js';
 
 function tick(symbol: string): Tick {
   return { v: 1, symbol, price: 1, size: 1, ts: 0, source: 'test', sourceSeq: 0 } as Tick;
@@ -89,6 +94,19 @@ class FakeHost implements HydratingHost {
   }
 }
 
+/** A gate on partition 0 with room for 4 hydrations and 8 parked ticks, unless told otherwise. */
+function gateOn(host: FakeHost, options: Partial<HydrationGateDeps> = {}): HydrationGate {
+  return new HydrationGate({
+    host,
+    partition: 0,
+    start: 0,
+    maxHydrations: 4,
+    maxParked: 8,
+    failure: () => {},
+    ...options,
+  });
+}
+
 const flush = () => vi.advanceTimersByTimeAsync(0);
 
 describe('HydrationGate', () => {
@@ -102,14 +120,7 @@ describe('HydrationGate', () => {
   it('hydrates cold symbols concurrently while live ones fold at once, each in log order', async () => {
     const host = new FakeHost();
     host.live.add('L');
-    const gate = new HydrationGate({
-      host,
-      partition: 0,
-      start: 0,
-      maxHydrations: 8,
-      maxParked: 16,
-      failure: () => {},
-    });
+    const gate = gateOn(host, { maxHydrations: 8, maxParked: 16 });
     expect(gate.offer(tick('A'), 1)).toBe('parked');
     expect(gate.offer(tick('B'), 2)).toBe('parked');
     expect(gate.offer(tick('L'), 3)).toBe('folded');
@@ -139,14 +150,7 @@ describe('HydrationGate', () => {
 
   it('answers full at maxHydrations and at maxParked, and takes the tick once there is room', async () => {
     const host = new FakeHost();
-    const gate = new HydrationGate({
-      host,
-      partition: 0,
-      start: 0,
-      maxHydrations: 2,
-      maxParked: 3,
-      failure: () => {},
-    });
+    const gate = gateOn(host, { maxHydrations: 2, maxParked: 3 });
     expect(gate.offer(tick('A'), 1)).toBe('parked');
     expect(gate.offer(tick('B'), 2)).toBe('parked');
     expect(gate.offer(tick('C'), 3)).toBe('full');
@@ -174,14 +178,7 @@ describe('HydrationGate', () => {
   it('keeps the parked ticks of a failed hydration and retries with backoff, never skipping', async () => {
     const host = new FakeHost();
     const failures: unknown[] = [];
-    const gate = new HydrationGate({
-      host,
-      partition: 0,
-      start: 10,
-      maxHydrations: 4,
-      maxParked: 8,
-      failure: (error) => failures.push(error),
-    });
+    const gate = gateOn(host, { start: 10, failure: (error) => failures.push(error) });
     gate.offer(tick('A'), 11);
     gate.offer(tick('A'), 12);
     host.end('A', 'fail');
@@ -210,14 +207,7 @@ describe('HydrationGate', () => {
 
   it('parks a tick behind its waiting symbol even when a query made the symbol live meanwhile', async () => {
     const host = new FakeHost();
-    const gate = new HydrationGate({
-      host,
-      partition: 0,
-      start: 0,
-      maxHydrations: 4,
-      maxParked: 8,
-      failure: () => {},
-    });
+    const gate = gateOn(host);
     gate.offer(tick('A'), 1);
     host.end('A', 'fail');
     await flush();
@@ -234,14 +224,7 @@ describe('HydrationGate', () => {
     const host = new FakeHost();
     host.live.add('L');
     host.live.add('M');
-    const gate = new HydrationGate({
-      host,
-      partition: 0,
-      start: 0,
-      maxHydrations: 4,
-      maxParked: 8,
-      failure: () => {},
-    });
+    const gate = gateOn(host);
     gate.offer(tick('L'), 1);
     gate.offer(tick('A'), 2);
     gate.offer(tick('M'), 3);
@@ -263,14 +246,7 @@ describe('HydrationGate', () => {
 
   it('keeps every parked tick when the actor stops before they drain, and hydrates again below them', async () => {
     const host = new FakeHost();
-    const gate = new HydrationGate({
-      host,
-      partition: 0,
-      start: 0,
-      maxHydrations: 4,
-      maxParked: 8,
-      failure: () => {},
-    });
+    const gate = gateOn(host);
     for (const seq of [1, 2, 3]) gate.offer(tick('A'), seq);
     host.end('A', 'stopped');
     await flush();
@@ -288,14 +264,7 @@ describe('HydrationGate', () => {
     const host = new FakeHost();
     host.live.add('L');
     const failures: unknown[] = [];
-    const gate = new HydrationGate({
-      host,
-      partition: 0,
-      start: 0,
-      maxHydrations: 4,
-      maxParked: 8,
-      failure: (error) => failures.push(error),
-    });
+    const gate = gateOn(host, { failure: (error) => failures.push(error) });
     gate.offer(tick('L'), 1);
     host.live.delete('L');
     gate.flush();
@@ -305,14 +274,7 @@ describe('HydrationGate', () => {
 
   it('after close retries nothing, keeps unfolded ticks above processed, and settles', async () => {
     const host = new FakeHost();
-    const gate = new HydrationGate({
-      host,
-      partition: 0,
-      start: 0,
-      maxHydrations: 4,
-      maxParked: 8,
-      failure: () => {},
-    });
+    const gate = gateOn(host);
     gate.offer(tick('A'), 1);
     gate.offer(tick('B'), 2);
     gate.offer(tick('C'), 3);
@@ -385,14 +347,7 @@ describe('HydrationGate', () => {
         fc.array(step, { minLength: 10, maxLength: 150, size: 'max' }),
         async (maxHydrations, maxParked, steps) => {
           const host = new FakeHost();
-          const gate = new HydrationGate({
-            host,
-            partition: 0,
-            start: 0,
-            maxHydrations,
-            maxParked,
-            failure: () => {},
-          });
+          const gate = gateOn(host, { maxHydrations, maxParked });
           /** Messages taken, in log order; `symbol` undefined for a refused one. */
           const taken: { seq: number; symbol: string | undefined }[] = [];
           let seq = 0;
