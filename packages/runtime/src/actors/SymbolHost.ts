@@ -39,6 +39,8 @@ export interface SymbolHostDeps {
 /** Counters of a {@link SymbolHost}. */
 export interface SymbolHostCounters {
   ticksFolded: number;
+  /** Machine events that carried live ticks (`TICKS`): ticksFolded / foldEvents is the batch. */
+  foldEvents: number;
   hydrations: number;
   passivated: number;
   passivatedIdle: number;
@@ -87,6 +89,7 @@ interface Activation {
 export class SymbolHost {
   readonly counters: SymbolHostCounters = {
     ticksFolded: 0,
+    foldEvents: 0,
     hydrations: 0,
     passivated: 0,
     passivatedIdle: 0,
@@ -297,6 +300,7 @@ export class SymbolHost {
     actor.send({ type: 'TICKS', ticks });
     entry.currentSeq = null;
     this.counters.ticksFolded += ticks.length;
+    this.counters.foldEvents++;
     // A cut during this send (after the whole batch) covered it; otherwise it dirtied the fold.
     if (entry.openSince === null && entry.actor !== null) {
       if (actor.getSnapshot().context.dirtySince !== null) entry.openSince = firstSeq;

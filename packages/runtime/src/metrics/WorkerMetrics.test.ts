@@ -49,6 +49,7 @@ function fullStats(): Mutable<WorkerStats> {
   return {
     ...emptyWorkerStats('w1'),
     ticksFolded: 11,
+    foldEvents: 3,
     ticksReceived: 12,
     replayedEvents: 13,
     replays: 14,
@@ -83,6 +84,7 @@ describe('WorkerMetrics', () => {
     const text = await metrics.metrics();
     const expected: [string, Record<string, string>, number, 'counter' | 'gauge'][] = [
       ['ballast_ticks_folded_total', {}, 11, 'counter'],
+      ['ballast_fold_events_total', {}, 3, 'counter'],
       ['ballast_ticks_received_total', {}, 12, 'counter'],
       ['ballast_replayed_events_total', {}, 13, 'counter'],
       ['ballast_replays_total', {}, 14, 'counter'],

@@ -42,6 +42,10 @@ type Counts = Readonly<Record<string, number>>;
 const COUNTERS: Readonly<Record<string, readonly [string, Field<number>]>> = {
   ticks_received_total: ['Tick messages taken from the consumers', (s) => s.ticksReceived],
   ticks_folded_total: ["Ticks applied to actors' state", (s) => s.ticksFolded],
+  fold_events_total: [
+    'Machine events that carried live ticks (ticks_folded_total / this = ticks per batch)',
+    (s) => s.foldEvents,
+  ],
   replayed_events_total: ['Events re-applied while hydrating actors', (s) => s.replayedEvents],
   replays_total: ['Replays of the tick log started by hydrations', (s) => s.replays],
   snapshots_written_total: ['Actor snapshots stored to KV', (s) => s.snapshotsWritten],

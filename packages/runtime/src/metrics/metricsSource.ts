@@ -28,6 +28,8 @@ export interface WorkerStats {
   readonly workerId: string;
   /** Cumulative: ticks applied to actors' state. */
   readonly ticksFolded: number;
+  /** Cumulative: machine events that carried them (a symbol's ticks of one read each). */
+  readonly foldEvents: number;
   /** Cumulative: tick messages taken from the consumers, folded or not. */
   readonly ticksReceived: number;
   /** Cumulative: events re-applied while hydrating actors from the tick log. */
@@ -100,6 +102,7 @@ export function emptyWorkerStats(workerId: string): WorkerStats {
   return {
     workerId,
     ticksFolded: 0,
+    foldEvents: 0,
     ticksReceived: 0,
     replayedEvents: 0,
     replays: 0,

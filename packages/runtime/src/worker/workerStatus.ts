@@ -86,6 +86,7 @@ export function workerStats(worker: Worker): WorkerStats {
   return {
     workerId: worker.options.workerId,
     ticksFolded: host.ticksFolded,
+    foldEvents: host.foldEvents,
     ticksReceived: received,
     replayedEvents: replayer.counters.replayedEvents,
     replays: replayer.counters.replays,
