@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import {
   DiscardPolicy,
   type JetStreamManager,
@@ -100,7 +101,9 @@ export function resolveTopology(options: TopologyOptions = {}): ResolvedTopology
 
 /**
  * Creates the tick log and the three buckets, or brings existing ones to the given limits.
- * Idempotent: every worker and `ballast up` call it at start. Uses nats-server 2.9 features only.
+ * Idempotent: every worker and `ballast up` call it at start, also at the same moment on a
+ * fresh server (a create that lost that race is tried again). Uses nats-server 2.9 features
+ * only.
  *
  * @throws {TopologyConflictError} when `TICKS` exists with other subjects
  * @example
@@ -110,6 +113,35 @@ export async function ensureTopology(
   nc: NatsConnection,
   jsm: JetStreamManager,
   options: TopologyOptions = {},
+): Promise<Topology> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await setUpTopology(nc, jsm, options);
+    } catch (error) {
+      if (attempt === storageRaceAttempts || !isStorageRace(error)) throw error;
+      await sleep(100 * attempt);
+    }
+  }
+}
+
+// Workers starting together on a fresh server race to create the same streams, and
+// nats-server 2.9 may refuse the losers with "insufficient storage resources" (JetStream error
+// 10047), counting the stream's reservation once per creator. Once the winner's streams exist
+// the same calls find them. A server that is really too small still fails, ~1 s later.
+const storageRaceAttempts = 5;
+
+function isStorageRace(error: unknown): boolean {
+  return (
+    error instanceof Error &&
+    error.name === 'JetStreamApiError' &&
+    (error as { code?: number }).code === 10047
+  );
+}
+
+async function setUpTopology(
+  nc: NatsConnection,
+  jsm: JetStreamManager,
+  options: TopologyOptions,
 ): Promise<Topology> {
   const o = resolveTopology(options);
   const storage = o.storage === 'memory' ? StorageType.Memory : StorageType.File;
