@@ -10,9 +10,7 @@ describe('ensureTopology', () => {
     // was refused with "insufficient storage resources" (nats-server 2.9 counts both).
     await using server = await NatsServer.start({ maxFileStore: '1800MB' });
     const connections = await Promise.all(
-      Array.from({ length: 4 }, () =>
-        connect({ servers: server.url }),
-      ),
+      Array.from({ length: 4 }, () => connect({ servers: server.url })),
     );
     try {
       const managers = await Promise.all(connections.map((nc) => jetstreamManager(nc)));
