@@ -1,4 +1,3 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import {
   DiscardPolicy,
   type JetStreamManager,
@@ -9,6 +8,7 @@ import {
 import { type KV, Kvm } from '@nats-io/kv';
 import { type NatsConnection, nanos } from '@nats-io/nats-core';
 import { InvalidRuntimeOptionError, TopologyConflictError } from './errors.js';
+import { retryTransient } from './nats/retryTransient.js';
 
 /** Names of the stream and buckets a Ballast cluster uses. */
 export const topologyNames = Object.freeze({
@@ -114,22 +114,17 @@ export async function ensureTopology(
   jsm: JetStreamManager,
   options: TopologyOptions = {},
 ): Promise<Topology> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await setUpTopology(nc, jsm, options);
-    } catch (error) {
-      if (attempt === storageRaceAttempts || !isStorageRace(error)) throw error;
-      await sleep(100 * attempt);
-    }
-  }
+  return retryTransient(() => setUpTopology(nc, jsm, options), {
+    what: 'creating streams and buckets',
+    withinMs: 2_000,
+    retryable: isStorageRace,
+  });
 }
 
 // Workers starting together on a fresh server race to create the same streams, and
 // nats-server 2.9 may refuse the losers with "insufficient storage resources" (JetStream error
 // 10047), counting the stream's reservation once per creator. Once the winner's streams exist
-// the same calls find them. A server that is really too small still fails, ~1 s later.
-const storageRaceAttempts = 5;
-
+// the same calls find them. A server that is really too small still fails, ~2 s later.
 function isStorageRace(error: unknown): boolean {
   return (
     error instanceof Error &&

@@ -7,12 +7,16 @@ export interface RetryTransientOptions {
   readonly what: string;
   /** Give up (rethrow the last error) once this much time has passed. */
   readonly withinMs: number;
-  readonly log: Logger;
+  /** Which failures are worth another attempt. Default {@link isTransientNatsError}. */
+  readonly retryable?: (error: unknown) => boolean;
+  /** Where each retry is logged; none by default. */
+  readonly log?: Logger;
 }
 
 /**
- * Runs `attempt` until it succeeds, retrying only {@link isTransientNatsError} failures with
- * a backoff from 250 ms to 2 s, for at most `withinMs`. A worker started next to a cluster
+ * Runs `attempt` until it succeeds, retrying only `retryable` failures
+ * ({@link isTransientNatsError} by default) with a backoff from 250 ms to 2 s, for at most
+ * `withinMs`. A worker started next to a cluster
  * that is still forming (or electing a stream leader) waits for it instead of exiting; any
  * other error is thrown at once.
  *
@@ -26,12 +30,13 @@ export async function retryTransient<T>(
   options: RetryTransientOptions,
 ): Promise<T> {
   const deadline = Date.now() + options.withinMs;
+  const retryable = options.retryable ?? isTransientNatsError;
   for (let delay = 250; ; delay = Math.min(2_000, delay * 2)) {
     try {
       return await attempt();
     } catch (error) {
-      if (!isTransientNatsError(error) || Date.now() + delay > deadline) throw error;
-      options.log.warn({ err: error, retryInMs: delay }, `${options.what} failed; retrying`);
+      if (!retryable(error) || Date.now() + delay > deadline) throw error;
+      options.log?.warn({ err: error, retryInMs: delay }, `${options.what} failed; retrying`);
       await new Promise((resolve) => setTimeout(resolve, delay));
     }
   }
